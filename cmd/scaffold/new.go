@@ -1,0 +1,493 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/scaffoldhq/scaffold"
+	"github.com/scaffoldhq/scaffold/internal/project"
+	"github.com/scaffoldhq/scaffold/internal/prompt"
+	"github.com/scaffoldhq/scaffold/internal/render"
+)
+
+// newOptions are the inputs of `scaffold new`.
+type newOptions struct {
+	IO        *IOStreams
+	Prompter  prompt.Prompter
+	Build     build
+	Templates fs.FS
+
+	Name     string
+	Auth     string
+	Topology string
+	DB       string
+	Module   string
+	Dir      string
+	Config   string
+	Yes      bool
+	DryRun   bool
+	Force    bool
+	NoGit    bool
+
+	// set records which flags were given on the command line.
+	set map[string]bool
+}
+
+const newLong = `Create a new project in ./NAME (or --dir).
+
+Questions that no flag and no answers file (--config) answered are asked on a
+terminal. Without a terminal scaffold never waits for input: NAME and --auth
+are required, or --yes takes the defaults for everything but NAME.
+
+The generated project:
+
+  NAME/
+    README.md        what was chosen and why, how to run and deploy it
+    Makefile         make setup, dev, test, build
+    .scaffold.yaml   the scaffold version and these answers
+    compose.yaml     PostgreSQL for development (--db postgres only)
+    api/             the Go HTTP API (cmd/api, configured by the environment)
+    web/             the Next.js app (App Router, TypeScript)
+
+The project is rendered into a staging directory and moved into place, so an
+error or Ctrl-C leaves nothing behind. A non-empty target is refused unless
+--force, which writes the project's files and leaves every other file as it
+was.`
+
+const newExample = `  # Ask the questions on a terminal
+  scaffold new myapp
+
+  # In a script: session auth, web app and API behind one origin, SQLite
+  scaffold new myapp --yes
+
+  # JWT auth for an API on another domain, with PostgreSQL
+  scaffold new shop --auth jwt --topology cross-site --db postgres --module github.com/acme/shop
+
+  # Re-render a project from its recorded answers
+  scaffold new --config myapp/.scaffold.yaml --dir myapp --force`
+
+func newNewCmd(ios *IOStreams, b build, runF func(context.Context, *newOptions) error) *cobra.Command {
+	opts := &newOptions{IO: ios, Build: b, Templates: scaffold.Templates()}
+	cmd := &cobra.Command{
+		Use:     "new [NAME]",
+		Short:   "Create a new project",
+		Long:    newLong,
+		Example: newExample,
+		Args:    usageArgs(cobra.MaximumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Name = args[0]
+			}
+			opts.set = make(map[string]bool)
+			cmd.Flags().Visit(func(f *pflag.Flag) { opts.set[f.Name] = true })
+			if opts.Prompter == nil {
+				opts.Prompter = prompt.Huh{In: ios.In, Out: ios.Out, Accessible: ios.Getenv("ACCESSIBLE") != ""}
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runNew(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Auth, "auth", "", "auth mode: "+choiceList(project.AuthChoices)+" (default session with --yes)")
+	f.StringVar(&opts.Topology, "topology", "", "deployment of web app and API: "+choiceList(project.TopologyChoices)+" (default same-origin with --yes)")
+	f.StringVar(&opts.DB, "db", "", "database: "+choiceList(project.DBChoices)+" (default sqlite with --yes)")
+	f.StringVar(&opts.Module, "module", "", "Go module path of the API (default NAME)")
+	f.StringVar(&opts.Dir, "dir", "", "target directory (default ./NAME)")
+	f.StringVar(&opts.Config, "config", "", "answers file (YAML, the keys of .scaffold.yaml); flags override it")
+	f.BoolVarP(&opts.Yes, "yes", "y", false, "never prompt: unanswered questions take their defaults")
+	f.BoolVar(&opts.DryRun, "dry-run", false, "print the files that would be written, with sizes; write nothing")
+	f.BoolVar(&opts.Force, "force", false, "allow a non-empty target: write the project's files, touch nothing else")
+	f.BoolVar(&opts.NoGit, "no-git", false, "skip git init and the first commit")
+
+	cmd.RegisterFlagCompletionFunc("auth", fixedCompletion(project.AuthChoices))
+	cmd.RegisterFlagCompletionFunc("topology", fixedCompletion(project.TopologyChoices))
+	cmd.RegisterFlagCompletionFunc("db", fixedCompletion(project.DBChoices))
+	return cmd
+}
+
+func choiceList(cs []project.Choice) string {
+	vals := make([]string, len(cs))
+	for i, c := range cs {
+		vals[i] = c.Value
+	}
+	return strings.Join(vals, "|")
+}
+
+func fixedCompletion(cs []project.Choice) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.Value+"\t"+c.Help)
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+func runNew(ctx context.Context, opts *newOptions) error {
+	answers, err := gatherAnswers(opts)
+	if err != nil {
+		return err
+	}
+	asked := false
+	if missing := answers.Missing(); len(missing) > 0 {
+		switch {
+		case opts.IO.Interactive && !opts.Yes:
+			if answers, err = ask(ctx, opts, answers); err != nil {
+				return err
+			}
+			asked = true
+		case !opts.Yes:
+			if req := required(missing); len(req) > 0 {
+				return usageErrorf("missing %s: there is no terminal to ask on; pass %s, or --yes to take the defaults",
+					strings.Join(req, " and "), pronoun(req))
+			}
+		}
+		if answers.Name == "" {
+			return usageErrorf("missing NAME: give the project a name, e.g. scaffold new myapp")
+		}
+		answers = answers.WithDefaults()
+	}
+
+	p, err := project.Resolve(answers, opts.Build.Version)
+	if err != nil {
+		return usageError{err}
+	}
+	dir := opts.Dir
+	if dir == "" {
+		dir = answers.Name
+	}
+	if !opts.Force && !opts.DryRun {
+		if err := checkTarget(dir); err != nil {
+			return err
+		}
+	}
+
+	files, err := render.Render(ctx, opts.Templates, p, render.Options{Executable: scaffold.Executable})
+	if err != nil {
+		return err
+	}
+	if opts.DryRun {
+		return printTree(opts.IO.Out, dir, files)
+	}
+	if err := render.Write(ctx, dir, files, render.WriteOptions{Force: opts.Force}); err != nil {
+		if errors.Is(err, render.ErrNotEmpty) {
+			return fmt.Errorf("%s is not empty: choose another NAME or --dir, or pass --force to write the project's files into it", dir)
+		}
+		return err
+	}
+
+	out := opts.IO.Out
+	fmt.Fprintf(out, "Created %s in %s (%s auth, %s, %s).\n", answers.Name, displayPath(dir), answers.Auth, answers.Topology, answers.DB)
+	if !opts.NoGit {
+		if msg := gitInit(ctx, dir, opts.Build.Version); msg != "" {
+			fmt.Fprintln(opts.IO.ErrOut, msg)
+		}
+	}
+	fmt.Fprintf(out, "\nNext:\n  cd %s\n  make setup && make dev\n  open http://localhost:3000\n", shellQuote(dir))
+	if asked {
+		fmt.Fprintf(out, "\nTo do the same without questions:\n  %s\n", equivalentCommand(opts, answers))
+	}
+	return nil
+}
+
+// gatherAnswers merges the answers file, the flags and NAME, flags winning,
+// and validates what they answer.
+func gatherAnswers(opts *newOptions) (project.Answers, error) {
+	for _, name := range []string{"auth", "topology", "db", "module", "dir", "config"} {
+		if opts.set[name] && strings.TrimSpace(flagValue(opts, name)) == "" {
+			return project.Answers{}, usageErrorf("--%s is empty", name)
+		}
+	}
+	a := project.Answers{
+		Name:     opts.Name,
+		Module:   opts.Module,
+		Auth:     project.Auth(opts.Auth),
+		Topology: project.Topology(opts.Topology),
+		DB:       project.DB(opts.DB),
+	}
+	if opts.Config != "" {
+		fromFile, err := readAnswersFile(opts.Config)
+		if err != nil {
+			return a, err
+		}
+		a = a.Merge(fromFile)
+	}
+	if err := a.Validate(); err != nil {
+		return a, usageError{oneLine(err)}
+	}
+	return a, nil
+}
+
+func flagValue(opts *newOptions, name string) string {
+	switch name {
+	case "auth":
+		return opts.Auth
+	case "topology":
+		return opts.Topology
+	case "db":
+		return opts.DB
+	case "module":
+		return opts.Module
+	case "dir":
+		return opts.Dir
+	case "config":
+		return opts.Config
+	}
+	return ""
+}
+
+// answersFile is the shape of .scaffold.yaml.
+type answersFile struct {
+	// Version is the scaffold version that wrote the file; it is recorded,
+	// not checked.
+	Version         string `yaml:"version,omitempty"`
+	project.Answers `yaml:",inline"`
+}
+
+func readAnswersFile(name string) (project.Answers, error) {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return project.Answers{}, usageErrorf("read answers file: %w", err)
+	}
+	var f answersFile
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
+		return project.Answers{}, usageErrorf("answers file %s: %s", name, strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
+	if err := f.Answers.Validate(); err != nil {
+		return project.Answers{}, usageErrorf("answers file %s: %w", name, oneLine(err))
+	}
+	return f.Answers, nil
+}
+
+// oneLine joins the lines of a joined error with "; ".
+func oneLine(err error) error {
+	return errors.New(strings.ReplaceAll(err.Error(), "\n", "; "))
+}
+
+// required lists the missing answers that have no default, as flags.
+func required(missing []string) []string {
+	var req []string
+	for _, m := range missing {
+		switch m {
+		case "name":
+			req = append(req, "NAME")
+		case "auth":
+			req = append(req, "--auth")
+		}
+	}
+	return req
+}
+
+func pronoun(req []string) string {
+	if len(req) == 1 {
+		return "it"
+	}
+	return "them"
+}
+
+// ask prompts for every unanswered question, the name first so that the
+// module path can default to it.
+func ask(ctx context.Context, opts *newOptions, a project.Answers) (project.Answers, error) {
+	if a.Name == "" {
+		name := ""
+		err := opts.Prompter.Ask(ctx, []prompt.Question{{
+			Title:       "Project name",
+			Description: "Lowercase letters, digits and '-'; the directory, the npm package and the default Go module path.",
+			Validate: func(s string) error {
+				if err := project.ValidateName(s); err != nil {
+					return err
+				}
+				if opts.Dir == "" && !opts.Force && !opts.DryRun {
+					return checkTarget(s)
+				}
+				return nil
+			},
+			Value: &name,
+		}})
+		if err != nil {
+			return a, err
+		}
+		a.Name = name
+	}
+	if err := project.ValidateName(a.Name); err != nil {
+		return a, usageError{err}
+	}
+
+	d := a.WithDefaults()
+	module, auth, topology, db := d.Module, string(d.Auth), string(d.Topology), string(d.DB)
+	var qs []prompt.Question
+	if a.Module == "" {
+		qs = append(qs, prompt.Question{
+			Title:       "Go module path of the API",
+			Description: "As in api/go.mod, e.g. github.com/you/" + a.Name + ".",
+			Validate:    project.ValidateModule,
+			Value:       &module,
+		})
+	}
+	if a.Auth == "" {
+		qs = append(qs, prompt.Question{
+			Title:       "Authentication",
+			Description: "Pick hybrid when mobile apps, CLIs or services will call the API too.",
+			Choices:     project.AuthChoices,
+			Value:       &auth,
+		})
+	}
+	if a.Topology == "" {
+		qs = append(qs, prompt.Question{
+			Title:       "Where will the web app and the API run?",
+			Description: "This decides the cookie attributes, CORS and how the browser reaches the API.",
+			Choices:     project.TopologyChoices,
+			Value:       &topology,
+		})
+	}
+	if a.DB == "" {
+		qs = append(qs, prompt.Question{
+			Title:   "Database",
+			Choices: project.DBChoices,
+			Value:   &db,
+		})
+	}
+	if err := opts.Prompter.Ask(ctx, qs); err != nil {
+		return a, err
+	}
+	a.Module, a.Auth, a.Topology, a.DB = module, project.Auth(auth), project.Topology(topology), project.DB(db)
+	if err := a.Validate(); err != nil {
+		return a, usageError{oneLine(err)}
+	}
+	return a, nil
+}
+
+// checkTarget refuses a non-empty directory (or a file) at dir.
+func checkTarget(dir string) error {
+	fi, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%s exists and is not a directory: choose another NAME or --dir", dir)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	if len(entries) > 0 {
+		return fmt.Errorf("%s is not empty: choose another NAME or --dir, or pass --force to write the project's files into it", dir)
+	}
+	return nil
+}
+
+// equivalentCommand is the command line that gives the same project without
+// questions.
+func equivalentCommand(opts *newOptions, a project.Answers) string {
+	args := []string{"scaffold", "new", a.Name, "--auth", string(a.Auth), "--topology", string(a.Topology), "--db", string(a.DB)}
+	if a.Module != a.Name {
+		args = append(args, "--module", a.Module)
+	}
+	if opts.Dir != "" {
+		args = append(args, "--dir", opts.Dir)
+	}
+	if opts.Force {
+		args = append(args, "--force")
+	}
+	if opts.NoGit {
+		args = append(args, "--no-git")
+	}
+	for i, s := range args {
+		args[i] = shellQuote(s)
+	}
+	return strings.Join(args, " ")
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@+,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// gitInit makes the first commit of a new project. It returns a warning to
+// print, or "" when all went well or there is nothing to do: git missing,
+// or the target already inside a work tree (--force into a repository).
+func gitInit(ctx context.Context, dir, version string) string {
+	if _, err := exec.LookPath("git"); err != nil {
+		return ""
+	}
+	if exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "--is-inside-work-tree").Run() == nil {
+		return ""
+	}
+	steps := [][]string{
+		{"init", "-q"},
+		{"add", "-A"},
+		{"commit", "-q", "--no-verify", "-m", "Initial commit from scaffold " + version},
+	}
+	for _, s := range steps {
+		cmd := exec.CommandContext(ctx, "git", s...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Sprintf("warning: git %s failed, so the project has no first commit (%v): %s\nThe project itself is complete; commit it yourself.",
+				s[0], err, strings.TrimSpace(string(out)))
+		}
+	}
+	return ""
+}
+
+// printTree writes the files as an indented tree with sizes.
+func printTree(w io.Writer, dir string, files []render.File) error {
+	var total int
+	fmt.Fprintf(w, "%s/ (dry run: nothing written)\n", filepath.ToSlash(filepath.Clean(dir)))
+	printed := map[string]bool{}
+	for _, f := range files {
+		parts := strings.Split(f.Path, "/")
+		for i := 1; i < len(parts); i++ {
+			d := strings.Join(parts[:i], "/")
+			if !printed[d] {
+				printed[d] = true
+				fmt.Fprintf(w, "%s%s/\n", strings.Repeat("  ", i), parts[i-1])
+			}
+		}
+		depth := len(parts)
+		name := parts[depth-1]
+		if f.Mode&0o111 != 0 {
+			name += "*"
+		}
+		fmt.Fprintf(w, "%s%-*s %8s\n", strings.Repeat("  ", depth), max(1, 48-2*depth), name, humanSize(len(f.Data)))
+		total += len(f.Data)
+	}
+	_, err := fmt.Fprintf(w, "%d files, %s\n", len(files), humanSize(total))
+	return err
+}
+
+func humanSize(n int) string {
+	if n < 1024 {
+		return fmt.Sprintf("%d B", n)
+	}
+	return fmt.Sprintf("%.1f KiB", float64(n)/1024)
+}
+
+// displayPath shows a relative directory as ./dir, so it reads as a path.
+func displayPath(dir string) string {
+	if filepath.IsAbs(dir) || strings.HasPrefix(dir, ".") {
+		return dir
+	}
+	return "." + string(filepath.Separator) + dir
+}
