@@ -84,13 +84,20 @@ func Write(ctx context.Context, dir string, files []File, opts WriteOptions) (er
 				return fmt.Errorf("replace empty %s: %w", dir, err)
 			}
 		}
-		if err := os.Rename(stage, dir); err != nil {
+		if err := rename(stage, dir); err != nil {
+			if existing == empty {
+				os.Mkdir(dir, 0o755)
+			}
 			return fmt.Errorf("move project into %s: %w", dir, err)
 		}
 		return nil
 	}
 	return mergeInto(dir, stage, files)
 }
+
+// rename moves files into place; tests replace it to provoke a failure
+// half-way through a merge.
+var rename = os.Rename
 
 type state int
 
@@ -218,11 +225,11 @@ func mergeInto(dir, stage string, files []File) (err error) {
 			if err := os.MkdirAll(filepath.Dir(m.saved), 0o700); err != nil {
 				return err
 			}
-			if err := os.Rename(target, m.saved); err != nil {
+			if err := rename(target, m.saved); err != nil {
 				return fmt.Errorf("replace %s: %w", target, err)
 			}
 		}
-		if err := os.Rename(filepath.Join(stage, rel), target); err != nil {
+		if err := rename(filepath.Join(stage, rel), target); err != nil {
 			if m.saved != "" {
 				os.Rename(m.saved, target)
 			}

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/scaffoldhq/scaffold"
+	"github.com/scaffoldhq/scaffold/internal/prompt"
+)
+
+// fakePrompter answers questions by title and records what was asked.
+type fakePrompter struct {
+	answers map[string]string
+	asked   []string
+	err     error
+}
+
+func (f *fakePrompter) Ask(_ context.Context, qs []prompt.Question) error {
+	if f.err != nil {
+		return f.err
+	}
+	for _, q := range qs {
+		f.asked = append(f.asked, q.Title)
+		if a, ok := f.answers[q.Title]; ok {
+			if q.Validate != nil {
+				if err := q.Validate(a); err != nil {
+					return err
+				}
+			}
+			*q.Value = a
+		}
+	}
+	return nil
+}
+
+// runInteractive runs `scaffold new args...` in dir as if on a terminal.
+func runInteractive(t *testing.T, dir string, p prompt.Prompter, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	ios := &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, Interactive: true, Getenv: func(string) string { return "" }}
+	root := newRootCmd(build{Version: "v1.2.3"}, ios)
+	for _, c := range root.Commands() {
+		if c.Name() == "new" {
+			root.RemoveCommand(c)
+		}
+	}
+	root.AddCommand(newNewCmd(ios, build{Version: "v1.2.3"}, func(ctx context.Context, o *newOptions) error {
+		o.Prompter = p
+		if o.Dir == "" && o.Name != "" {
+			o.Dir = filepath.Join(dir, o.Name)
+		}
+		return runNew(ctx, o)
+	}))
+	root.SetArgs(append([]string{"new"}, args...))
+	err := root.ExecuteContext(context.Background())
+	if err != nil {
+		errOut.WriteString(err.Error())
+		return exitCode(err), out.String(), errOut.String()
+	}
+	return 0, out.String(), errOut.String()
+}
+
+func TestInteractiveAsksOnlyWhatIsUnanswered(t *testing.T) {
+	dir := t.TempDir()
+	p := &fakePrompter{answers: map[string]string{
+		"Authentication": "jwt",
+		"Where will the web app and the API run?": "cross-site",
+		"Database":                  "postgres",
+		"Go module path of the API": "github.com/acme/shop",
+	}}
+	code, out, errOut := runInteractive(t, dir, p, "shop", "--no-git")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	want := []string{"Go module path of the API", "Authentication", "Where will the web app and the API run?", "Database"}
+	if strings.Join(p.asked, "|") != strings.Join(want, "|") {
+		t.Errorf("asked %q, want %q", p.asked, want)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "shop", ".scaffold.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{"auth: jwt", "topology: cross-site", "db: postgres", `module: "github.com/acme/shop"`} {
+		if !strings.Contains(string(b), line+"\n") {
+			t.Errorf(".scaffold.yaml lacks %q:\n%s", line, b)
+		}
+	}
+	// The equivalent command reproduces the run without questions.
+	wantCmd := "scaffold new shop --auth jwt --topology cross-site --db postgres --module github.com/acme/shop --dir " + filepath.Join(dir, "shop") + " --no-git"
+	if !strings.Contains(out, wantCmd) {
+		t.Errorf("output lacks the equivalent command %q:\n%s", wantCmd, out)
+	}
+}
+
+func TestInteractiveFlagsAreNotAsked(t *testing.T) {
+	dir := t.TempDir()
+	p := &fakePrompter{answers: map[string]string{"Project name": "app"}}
+	code, out, errOut := runInteractive(t, dir, p, "--auth", "hybrid", "--topology", "same-site", "--db", "sqlite", "--module", "app", "--no-git")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if strings.Join(p.asked, "|") != "Project name" {
+		t.Errorf("asked %q, want only the name", p.asked)
+	}
+	if !strings.Contains(out, "scaffold new app --auth hybrid --topology same-site --db sqlite") {
+		t.Errorf("no equivalent command in:\n%s", out)
+	}
+}
+
+func TestInteractiveYesNeverAsks(t *testing.T) {
+	dir := t.TempDir()
+	p := &fakePrompter{}
+	code, out, errOut := runInteractive(t, dir, p, "app", "--yes", "--no-git")
+	if code != 0 || len(p.asked) > 0 {
+		t.Fatalf("exit %d, asked %q: %s", code, p.asked, errOut)
+	}
+	if strings.Contains(out, "without questions") {
+		t.Errorf("printed an equivalent command though nothing was asked:\n%s", out)
+	}
+}
+
+func TestInteractiveCancelWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	code, _, _ := runInteractive(t, dir, &fakePrompter{err: prompt.ErrCancelled}, "app", "--no-git")
+	if code != exitCancelled {
+		t.Errorf("exit %d, want %d", code, exitCancelled)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("cancelled run left %v", entries)
+	}
+}
+
+func TestInteractiveNamePromptRefusesBusyDirectory(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	os.MkdirAll("taken", 0o755)
+	os.WriteFile(filepath.Join("taken", "x"), []byte("x"), 0o644)
+	p := &fakePrompter{answers: map[string]string{"Project name": "taken"}}
+	code, _, errOut := runInteractive(t, dir, p, "--yes=false", "--auth", "session", "--no-git")
+	if code == 0 || !strings.Contains(errOut, "taken is not empty") {
+		t.Errorf("exit %d, stderr %q: want the name refused", code, errOut)
+	}
+}
+
+func TestCancelledContextExits130(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	dir := t.TempDir()
+	var out bytes.Buffer
+	opts := &newOptions{
+		IO:    &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out, Getenv: os.Getenv},
+		Build: build{Version: "v1"}, Templates: scaffold.Templates(),
+		Name: "app", Yes: true, NoGit: true, Dir: filepath.Join(dir, "app"),
+	}
+	err := runNew(ctx, opts)
+	if exitCode(err) != exitCancelled {
+		t.Fatalf("err = %v, exit %d; want 130", err, exitCode(err))
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("cancelled run left %v", entries)
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	tests := []struct {
+		err  error
+		want int
+	}{
+		{usageErrorf("bad"), exitUsage},
+		{prompt.ErrCancelled, exitCancelled},
+		{context.Canceled, exitCancelled},
+		{os.ErrPermission, exitFailure},
+	}
+	for _, tt := range tests {
+		if got := exitCode(tt.err); got != tt.want {
+			t.Errorf("exitCode(%v) = %d, want %d", tt.err, got, tt.want)
+		}
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"app": "app", "github.com/a/b": "github.com/a/b", "my dir": "'my dir'", "it's": `'it'\''s'`, "": "''",
+	} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,127 @@
+package project
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestValidateName(t *testing.T) {
+	good := []string{"a", "myapp", "my-app", "app2", "a-1-b", strings.Repeat("a", 64)}
+	for _, n := range good {
+		if err := ValidateName(n); err != nil {
+			t.Errorf("ValidateName(%q) = %v, want nil", n, err)
+		}
+	}
+	bad := []string{"", "1app", "-app", "My-App", "my_app", "my app", "app.", "../x", "a/b", "é", strings.Repeat("a", 65), "app\n"}
+	for _, n := range bad {
+		if err := ValidateName(n); err == nil {
+			t.Errorf("ValidateName(%q) = nil, want an error", n)
+		} else if strings.Contains(err.Error(), "\n") {
+			t.Errorf("ValidateName(%q) error spans lines: %q", n, err)
+		}
+	}
+}
+
+func TestValidateModule(t *testing.T) {
+	for _, m := range []string{"myapp", "github.com/acme/shop", "example.com/a/b/v2", "my-app"} {
+		if err := ValidateModule(m); err != nil {
+			t.Errorf("ValidateModule(%q) = %v", m, err)
+		}
+	}
+	for _, m := range []string{"", "foo bar", "/abs", "a//b", "a/../b", "github.com/acme/shop/", `a\b`} {
+		if err := ValidateModule(m); err == nil {
+			t.Errorf("ValidateModule(%q) = nil, want an error", m)
+		}
+	}
+}
+
+func TestValidateChoices(t *testing.T) {
+	a := Answers{Auth: "oauth", Topology: "same-planet", DB: "mysql"}
+	err := a.Validate()
+	if err == nil {
+		t.Fatal("Validate accepted unknown choices")
+	}
+	for _, want := range []string{`auth "oauth" is not one of session, jwt or hybrid`, `topology "same-planet"`, `db "mysql" is not one of sqlite or postgres`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	if err := (Answers{}).Validate(); err != nil {
+		t.Errorf("empty answers: %v (unanswered is not invalid)", err)
+	}
+}
+
+func TestMergeAndDefaults(t *testing.T) {
+	flags := Answers{Name: "shop", Auth: AuthJWT}
+	file := Answers{Name: "other", Auth: AuthHybrid, DB: Postgres}
+	got := flags.Merge(file).WithDefaults()
+	want := Answers{Name: "shop", Module: "shop", Auth: AuthJWT, Topology: SameOrigin, DB: Postgres}
+	if got != want {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+	if m := (Answers{Auth: AuthJWT}).Missing(); strings.Join(m, ",") != "name,module,topology,db" {
+		t.Errorf("Missing = %v", m)
+	}
+}
+
+// TestResolveCookies pins the cookie and CORS decisions per topology: these
+// are the settings that make a deployment work in a browser or not.
+func TestResolveCookies(t *testing.T) {
+	tests := []struct {
+		topology                     Topology
+		sameSite                     string
+		partitioned, secureDev, cors bool
+		proxies, serverSees          bool
+		publicAPIURL                 string
+	}{
+		{SameOrigin, "Lax", false, false, false, true, true, ""},
+		{SameSite, "Lax", false, false, true, false, true, "http://localhost:8080"},
+		{CrossSite, "None", true, true, true, false, false, "http://127.0.0.1:8080"},
+	}
+	for _, tt := range tests {
+		p, err := Resolve(Answers{Name: "app", Module: "app", Auth: AuthSession, Topology: tt.topology, DB: SQLite}, "v1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Cookie.SameSite != tt.sameSite || p.Cookie.Partitioned != tt.partitioned || p.Cookie.SecureInDevelopment != tt.secureDev {
+			t.Errorf("%s: cookie = %+v", tt.topology, p.Cookie)
+		}
+		// A browser rejects SameSite=None or Partitioned without Secure.
+		if (p.Cookie.SameSite == "None" || p.Cookie.Partitioned) && !p.Cookie.SecureInDevelopment {
+			t.Errorf("%s: SameSite=None/Partitioned without Secure in development", tt.topology)
+		}
+		if p.CORS != tt.cors || p.WebProxiesAPI != tt.proxies || p.ServerSeesCookies != tt.serverSees {
+			t.Errorf("%s: CORS %v, proxy %v, server sees cookies %v", tt.topology, p.CORS, p.WebProxiesAPI, p.ServerSeesCookies)
+		}
+		if p.Dev.PublicAPIURL != tt.publicAPIURL {
+			t.Errorf("%s: PublicAPIURL = %q, want %q", tt.topology, p.Dev.PublicAPIURL, tt.publicAPIURL)
+		}
+	}
+}
+
+func TestResolveModes(t *testing.T) {
+	for _, a := range All("my-app") {
+		p, err := Resolve(a, "v1")
+		if err != nil {
+			t.Fatalf("%s: %v", a.Key(), err)
+		}
+		if p.BrowserSessions == p.BrowserJWT {
+			t.Errorf("%s: the browser must use exactly one of sessions and JWT cookies", a.Key())
+		}
+		if p.BearerTokens != (a.Auth != AuthSession) {
+			t.Errorf("%s: BearerTokens = %v", a.Key(), p.BearerTokens)
+		}
+		if p.Postgres && p.Dev.DatabaseURL != "postgres://postgres:postgres@localhost:5432/my_app?sslmode=disable" {
+			t.Errorf("%s: DatabaseURL = %q", a.Key(), p.Dev.DatabaseURL)
+		}
+		if p.SQLite && p.Dev.DatabaseURL != "sqlite:data/app.db" {
+			t.Errorf("%s: DatabaseURL = %q", a.Key(), p.Dev.DatabaseURL)
+		}
+	}
+	if n := len(All("x")); n != 18 {
+		t.Errorf("All has %d combinations, want 18", n)
+	}
+	if _, err := Resolve(Answers{Name: "x"}, "v1"); err == nil {
+		t.Error("Resolve accepted unanswered questions")
+	}
+}
