@@ -40,6 +40,7 @@ func (f *fakePrompter) Ask(_ context.Context, qs []prompt.Question) error {
 // runInteractive runs `scaffold new args...` in dir as if on a terminal.
 func runInteractive(t *testing.T, dir string, p prompt.Prompter, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	t.Chdir(dir) // a name given at the prompt is a directory in the working directory
 	var out, errOut bytes.Buffer
 	ios := &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, Interactive: true, Getenv: func(string) string { return "" }}
 	root := newRootCmd(build{Version: "v1.2.3"}, ios)
@@ -136,9 +137,8 @@ func TestInteractiveCancelWritesNothing(t *testing.T) {
 
 func TestInteractiveNamePromptRefusesBusyDirectory(t *testing.T) {
 	dir := t.TempDir()
-	t.Chdir(dir)
-	os.MkdirAll("taken", 0o755)
-	os.WriteFile(filepath.Join("taken", "x"), []byte("x"), 0o644)
+	os.MkdirAll(filepath.Join(dir, "taken"), 0o755)
+	os.WriteFile(filepath.Join(dir, "taken", "x"), []byte("x"), 0o644)
 	p := &fakePrompter{answers: map[string]string{"Project name": "taken"}}
 	code, _, errOut := runInteractive(t, dir, p, "--yes=false", "--auth", "session", "--no-git")
 	if code == 0 || !strings.Contains(errOut, "taken is not empty") {

@@ -1,0 +1,178 @@
+package scaffold_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/diff"
+	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/scaffoldhq/scaffold"
+	"github.com/scaffoldhq/scaffold/internal/project"
+	"github.com/scaffoldhq/scaffold/internal/render"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// goldenVersion stands for the scaffold version in golden files, so they
+// change only when a template does.
+const goldenVersion = "v0.0.0-golden"
+
+// combinations are the answers the golden files and the generated-project
+// checks cover: every auth mode, topology and database.
+func combinations() []project.Answers {
+	all := project.All("myapp")
+	for i := range all {
+		all[i].Module = "github.com/acme/myapp"
+	}
+	return all
+}
+
+func renderProject(tb testing.TB, a project.Answers) []render.File {
+	tb.Helper()
+	p, err := project.Resolve(a, goldenVersion)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	files, err := render.Render(context.Background(), scaffold.Templates(), p, render.Options{Executable: scaffold.Executable})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return files
+}
+
+// goldenArchive is the review surface of one combination: the comment lists
+// every file with its mode and size; rendered files follow in full. Copied
+// files are shown by hash only: their content is the template itself.
+func goldenArchive(a project.Answers, files []render.File) *txtar.Archive {
+	var comment bytes.Buffer
+	fmt.Fprintf(&comment, "scaffold new %s --auth %s --topology %s --db %s --module %s\n\n", a.Name, a.Auth, a.Topology, a.DB, a.Module)
+	ar := &txtar.Archive{}
+	for _, f := range files {
+		kind := "rendered"
+		if !f.Rendered {
+			kind = fmt.Sprintf("copied sha256:%x", sha256.Sum256(f.Data))[:len("copied sha256:")+16]
+		}
+		fmt.Fprintf(&comment, "%v %7d %s (%s)\n", f.Mode, len(f.Data), f.Path, kind)
+		if f.Rendered {
+			data := f.Data
+			if len(data) > 0 && data[len(data)-1] != '\n' {
+				data = append(bytes.Clone(data), '\n')
+			}
+			ar.Files = append(ar.Files, txtar.File{Name: f.Path, Data: data})
+		}
+	}
+	ar.Comment = comment.Bytes()
+	return ar
+}
+
+// TestGolden compares every combination's rendering with
+// testdata/golden/<auth>-<topology>-<db>.txtar; -update rewrites them.
+func TestGolden(t *testing.T) {
+	want := map[string]bool{}
+	for _, a := range combinations() {
+		name := a.Key() + ".txtar"
+		want[name] = true
+		t.Run(a.Key(), func(t *testing.T) {
+			got := txtar.Format(goldenArchive(a, renderProject(t, a)))
+			path := filepath.Join("testdata", "golden", name)
+			if *update {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			old, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -run TestGolden -update to create it)", err)
+			}
+			if !bytes.Equal(old, got) {
+				t.Errorf("%s is out of date; review the differences below, then run go test -run TestGolden -update\n%s",
+					path, goldenDiff(txtar.Parse(old), txtar.Parse(got)))
+			}
+		})
+	}
+	// No golden file may outlive its combination.
+	entries, err := os.ReadDir(filepath.Join("testdata", "golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !want[e.Name()] {
+			if *update {
+				os.Remove(filepath.Join("testdata", "golden", e.Name()))
+				continue
+			}
+			t.Errorf("unexpected golden file testdata/golden/%s: no combination renders it", e.Name())
+		}
+	}
+}
+
+// goldenDiff reports file by file: unexpected and missing files, then a
+// unified diff of each changed one.
+func goldenDiff(old, cur *txtar.Archive) string {
+	var b strings.Builder
+	if d := diff.Diff("want (file list)", old.Comment, "got (file list)", cur.Comment); d != nil {
+		b.Write(d)
+	}
+	oldFiles := map[string][]byte{}
+	for _, f := range old.Files {
+		oldFiles[f.Name] = f.Data
+	}
+	seen := map[string]bool{}
+	for _, f := range cur.Files {
+		seen[f.Name] = true
+		prev, ok := oldFiles[f.Name]
+		if !ok {
+			fmt.Fprintf(&b, "unexpected file %s\n", f.Name)
+			continue
+		}
+		if d := diff.Diff("want/"+f.Name, prev, "got/"+f.Name, f.Data); d != nil {
+			b.Write(d)
+		}
+	}
+	for _, f := range old.Files {
+		if !seen[f.Name] {
+			fmt.Fprintf(&b, "missing file %s\n", f.Name)
+		}
+	}
+	return b.String()
+}
+
+// TestTemplateTree checks properties every rendering must have.
+func TestTemplateTree(t *testing.T) {
+	executable := map[string]bool{}
+	for _, a := range combinations() {
+		files := renderProject(t, a)
+		paths := map[string]bool{}
+		for _, f := range files {
+			paths[f.Path] = true
+			if f.Mode&0o111 != 0 {
+				executable[f.Path] = true
+			}
+			if f.Rendered && bytes.Contains(f.Data, []byte("<no value>")) {
+				t.Errorf("%s: %s prints <no value>", a.Key(), f.Path)
+			}
+		}
+		for _, p := range []string{"README.md", "Makefile", ".scaffold.yaml", ".gitignore"} {
+			if !paths[p] {
+				t.Errorf("%s: missing %s", a.Key(), p)
+			}
+		}
+		if paths["compose.yaml"] != (a.DB == project.Postgres) {
+			t.Errorf("%s: compose.yaml written = %v", a.Key(), paths["compose.yaml"])
+		}
+	}
+	for _, p := range scaffold.Executable {
+		if !executable[p] {
+			t.Errorf("scaffold.Executable lists %s, which no combination renders", p)
+		}
+	}
+}
