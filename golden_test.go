@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -48,20 +49,29 @@ func renderProject(tb testing.TB, a project.Answers) []render.File {
 	return files
 }
 
+// summarized are files written by tools (go mod tidy, npm install): a diff of
+// them reviews nothing, so golden files show their hash like a copied file's.
+var summarized = map[string]bool{"go.sum": true, "package-lock.json": true}
+
 // goldenArchive is the review surface of one combination: the comment lists
 // every file with its mode and size; rendered files follow in full. Copied
-// files are shown by hash only: their content is the template itself.
+// and tool-written files are shown by hash only: a copied file's content is
+// its template, unchanged.
 func goldenArchive(a project.Answers, files []render.File) *txtar.Archive {
 	var comment bytes.Buffer
 	fmt.Fprintf(&comment, "scaffold new %s --auth %s --topology %s --db %s --module %s\n\n", a.Name, a.Auth, a.Topology, a.DB, a.Module)
 	ar := &txtar.Archive{}
 	for _, f := range files {
+		full := f.Rendered && !summarized[path.Base(f.Path)]
 		kind := "rendered"
-		if !f.Rendered {
-			kind = fmt.Sprintf("copied sha256:%x", sha256.Sum256(f.Data))[:len("copied sha256:")+16]
+		switch {
+		case !f.Rendered:
+			kind = fmt.Sprintf("copied sha256:%.8x", sha256.Sum256(f.Data))
+		case !full:
+			kind = fmt.Sprintf("rendered sha256:%.8x", sha256.Sum256(f.Data))
 		}
 		fmt.Fprintf(&comment, "%v %7d %s (%s)\n", f.Mode, len(f.Data), f.Path, kind)
-		if f.Rendered {
+		if full {
 			data := f.Data
 			if len(data) > 0 && data[len(data)-1] != '\n' {
 				data = append(bytes.Clone(data), '\n')

@@ -43,7 +43,9 @@ type Huh struct {
 // Ask implements Prompter.
 func (h Huh) Ask(ctx context.Context, questions []Question) error {
 	var groups []*huh.Group
-	for _, q := range questions {
+	defaults := make([]string, len(questions))
+	for i, q := range questions {
+		defaults[i] = *q.Value
 		if len(q.Choices) > 0 {
 			opts := make([]huh.Option[string], len(q.Choices))
 			for i, c := range q.Choices {
@@ -54,16 +56,52 @@ func (h Huh) Ask(ctx context.Context, questions []Question) error {
 			))
 			continue
 		}
-		in := huh.NewInput().Title(q.Title).Description(q.Description).Value(q.Value)
-		if q.Validate != nil {
-			in = in.Validate(q.Validate)
-		}
-		groups = append(groups, huh.NewGroup(in))
+		groups = append(groups, huh.NewGroup(h.input(q)))
 	}
 	form := huh.NewForm(groups...).WithAccessible(h.Accessible).WithInput(h.In).WithOutput(h.Out)
-	err := form.RunWithContext(ctx)
+	// The accessible prompt blocks reading a line and does not watch ctx:
+	// wait for either, so Ctrl-C cancels at once in both modes.
+	done := make(chan error, 1)
+	go func() { done <- form.RunWithContext(ctx) }()
+	var err error
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
 	if errors.Is(err, huh.ErrUserAborted) || errors.Is(err, context.Canceled) {
 		return ErrCancelled
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	// An empty answer to a question with a default takes the default (the
+	// accessible prompt reads a bare line, without the pre-filled value).
+	for i, q := range questions {
+		if *q.Value == "" && defaults[i] != "" {
+			*q.Value = defaults[i]
+		}
+	}
+	return nil
+}
+
+// input is a free-text question. The interactive widget shows the default
+// pre-filled; the accessible prompt names it in the title instead, and an
+// empty line takes it.
+func (h Huh) input(q Question) *huh.Input {
+	def := *q.Value
+	title := q.Title
+	if h.Accessible && def != "" {
+		title += " [" + def + "]"
+	}
+	in := huh.NewInput().Title(title).Description(q.Description).Value(q.Value).Placeholder(def)
+	if q.Validate != nil {
+		in = in.Validate(func(s string) error {
+			if s == "" && def != "" {
+				s = def
+			}
+			return q.Validate(s)
+		})
+	}
+	return in
 }
