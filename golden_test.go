@@ -2,7 +2,6 @@ package scaffold_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"flag"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/scaffoldhq/scaffold"
 	"github.com/scaffoldhq/scaffold/internal/project"
+	"github.com/scaffoldhq/scaffold/internal/projecttest"
 	"github.com/scaffoldhq/scaffold/internal/render"
 )
 
@@ -37,16 +37,7 @@ func combinations() []project.Answers {
 }
 
 func renderProject(tb testing.TB, a project.Answers) []render.File {
-	tb.Helper()
-	p, err := project.Resolve(a, goldenVersion)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	files, err := render.Render(context.Background(), scaffold.Templates(), p, render.Options{Executable: scaffold.Executable})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return files
+	return projecttest.Render(tb, a, goldenVersion)
 }
 
 // summarized are files written by tools (go mod tidy, npm install): a diff of

@@ -41,10 +41,10 @@ func Combinations(auth project.Auth) []project.Answers {
 	return out
 }
 
-// Generate renders a into a new directory and returns the project's path.
-func Generate(t testing.TB, a project.Answers) string {
+// Render renders the project of a, stamped with version, in memory.
+func Render(t testing.TB, a project.Answers, version string) []render.File {
 	t.Helper()
-	p, err := project.Resolve(a, Version)
+	p, err := project.Resolve(a, version)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,6 +52,13 @@ func Generate(t testing.TB, a project.Answers) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return files
+}
+
+// Generate renders a into a new directory and returns the project's path.
+func Generate(t testing.TB, a project.Answers) string {
+	t.Helper()
+	files := Render(t, a, Version)
 	dir := filepath.Join(t.TempDir(), a.Name)
 	if err := render.Write(context.Background(), dir, files, render.WriteOptions{}); err != nil {
 		t.Fatal(err)
