@@ -40,8 +40,9 @@ type Project struct {
 	// ports share cookies). In cross-site the dashboard renders on the client.
 	ServerSeesCookies bool
 
-	Cookie Cookies
-	Dev    Dev
+	Cookie    Cookies
+	Lifetimes Lifetimes
+	Dev       Dev
 }
 
 // Cookies are the defaults of the API's cookie attributes for the topology.
@@ -128,6 +129,8 @@ func Resolve(a Answers, scaffoldVersion string) (*Project, error) {
 		p.Cookie.Partitioned = true
 		p.Cookie.SecureInDevelopment = true
 	}
+
+	p.Lifetimes = defaultLifetimes
 
 	p.Dev = Dev{
 		WebOrigin: "http://localhost:3000",

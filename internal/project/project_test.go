@@ -3,6 +3,7 @@ package project
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestValidateName(t *testing.T) {
@@ -123,5 +124,33 @@ func TestResolveModes(t *testing.T) {
 	}
 	if _, err := Resolve(Answers{Name: "x"}, "v1"); err == nil {
 		t.Error("Resolve accepted unanswered questions")
+	}
+}
+
+func TestDuration(t *testing.T) {
+	tests := []struct {
+		d      Duration
+		goExpr string
+		env    string
+	}{
+		{Duration(24 * time.Hour), "24 * time.Hour", "24h"},
+		{Duration(10 * time.Minute), "10 * time.Minute", "10m"},
+		{Duration(90 * time.Second), "90 * time.Second", "90s"},
+		{Duration(336 * time.Hour), "336 * time.Hour", "336h"},
+	}
+	for _, tt := range tests {
+		if got := tt.d.Go(); got != tt.goExpr {
+			t.Errorf("Go() = %q, want %q", got, tt.goExpr)
+		}
+		if got := tt.d.Env(); got != tt.env {
+			t.Errorf("Env() = %q, want %q", got, tt.env)
+		}
+		// The environment form must read back as the same duration.
+		if back, err := time.ParseDuration(tt.env); err != nil || back != time.Duration(tt.d) {
+			t.Errorf("ParseDuration(%q) = %v, %v", tt.env, back, err)
+		}
+	}
+	if l := defaultLifetimes; l.AccessToken > l.MaxAccessToken || l.MaxAccessToken > Duration(15*time.Minute) {
+		t.Errorf("access token lifetime %v over the bound %v (the spec allows at most 15m)", l.AccessToken.Env(), l.MaxAccessToken.Env())
 	}
 }
