@@ -1,0 +1,290 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useActionState, useEffect, useState, useTransition } from "react";
+
+import { api, toApiError, type ApiError, type Note, type User } from "@/lib/api";
+
+type Data = {
+  user: User;
+  notes: Note[];
+};
+
+/**
+ * The signed-in part of the app. initial is what the server loaded; when it
+ * is null (the server cannot see the cookies, or the access token needs a
+ * refresh first) the browser loads it.
+ */
+export function Dashboard({ initial }: { initial: Data | null }) {
+  const router = useRouter();
+  const [data, setData] = useState<Data | null>(initial);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  // Sends the visitor to /login when the API says nobody is signed in, and
+  // shows any other failure next to the notes.
+  function fail(err: unknown) {
+    const apiError = toApiError(err);
+    if (apiError.status === 401) {
+      router.replace("/login");
+    } else {
+      setError(apiError);
+    }
+  }
+
+  useEffect(() => {
+    if (initial) {
+      return;
+    }
+    let cancelled = false;
+    Promise.all([api.me(), api.listNotes()]).then(
+      ([user, notes]) => {
+        if (!cancelled) {
+          setData({ user, notes });
+        }
+      },
+      (err: unknown) => {
+        if (cancelled) {
+          return;
+        }
+        const apiError = toApiError(err);
+        if (apiError.status === 401) {
+          router.replace("/login");
+        } else {
+          setError(apiError);
+        }
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [initial, router]);
+
+  if (!data) {
+    return (
+      <section className="stack" aria-busy={!error}>
+        <h1>Dashboard</h1>
+        {error ? (
+          <p role="alert" className="alert">
+            {error.message}
+          </p>
+        ) : (
+          <p className="muted">Loading…</p>
+        )}
+      </section>
+    );
+  }
+
+  return (
+    <section className="stack">
+      <div className="dashboard-head">
+        <div>
+          <h1>Dashboard</h1>
+          <p className="muted">
+            Signed in as <strong>{data.user.email}</strong>
+          </p>
+        </div>
+        <SignOutButton onError={fail} />
+      </div>
+
+      <NoteForm
+        onCreated={(note) => {
+          setError(null);
+          setData((d) => d && { ...d, notes: [note, ...d.notes] });
+        }}
+        onUnauthenticated={() => router.replace("/login")}
+      />
+
+      {error && (
+        <p role="alert" className="alert">
+          {error.message}
+        </p>
+      )}
+
+      <h2>Your notes</h2>
+      {data.notes.length === 0 ? (
+        <p className="muted">No notes yet. Add your first one above.</p>
+      ) : (
+        <ul className="notes">
+          {data.notes.map((note) => (
+            <NoteItem
+              key={note.id}
+              note={note}
+              onDeleted={() => {
+                setError(null);
+                setData((d) => d && { ...d, notes: d.notes.filter((n) => n.id !== note.id) });
+              }}
+              onError={fail}
+            />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function SignOutButton({ onError }: { onError: (err: unknown) => void }) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+
+  return (
+    <button
+      type="button"
+      className="secondary"
+      disabled={pending}
+      aria-busy={pending}
+      onClick={() =>
+        startTransition(async () => {
+          try {
+            await api.logout();
+          } catch (err) {
+            const apiError = toApiError(err);
+            // Already signed out is as good as signing out.
+            if (apiError.status !== 401) {
+              onError(apiError);
+              return;
+            }
+          }
+          router.replace("/login");
+          router.refresh();
+        })
+      }
+    >
+      Sign out
+    </button>
+  );
+}
+
+type NoteFormState = {
+  error: ApiError | null;
+  /** What was typed, kept when adding failed. */
+  title: string;
+  body: string;
+};
+
+function NoteForm({
+  onCreated,
+  onUnauthenticated,
+}: {
+  onCreated: (note: Note) => void;
+  onUnauthenticated: () => void;
+}) {
+  const [state, formAction, pending] = useActionState(
+    async (_prev: NoteFormState, form: FormData): Promise<NoteFormState> => {
+      const title = String(form.get("title") ?? "");
+      const body = String(form.get("body") ?? "");
+      try {
+        onCreated(await api.createNote({ title, body }));
+        return { error: null, title: "", body: "" };
+      } catch (err) {
+        const error = toApiError(err);
+        if (error.status === 401) {
+          onUnauthenticated();
+        }
+        return { error, title, body };
+      }
+    },
+    { error: null, title: "", body: "" },
+  );
+
+  const fields = state.error?.fields ?? {};
+
+  return (
+    <form action={formAction} className="form card" noValidate>
+      <div className="field">
+        <label htmlFor="title">Title</label>
+        <input
+          id="title"
+          name="title"
+          required
+          maxLength={200}
+          defaultValue={state.title}
+          aria-invalid={fields.title ? true : undefined}
+          aria-describedby={fields.title ? "title-error" : undefined}
+        />
+        {fields.title && (
+          <p id="title-error" className="field-error">
+            {fields.title}
+          </p>
+        )}
+      </div>
+      <div className="field">
+        <label htmlFor="body">Body</label>
+        <textarea
+          id="body"
+          name="body"
+          rows={3}
+          maxLength={10000}
+          defaultValue={state.body}
+          aria-invalid={fields.body ? true : undefined}
+          aria-describedby={fields.body ? "body-error" : undefined}
+        />
+        {fields.body && (
+          <p id="body-error" className="field-error">
+            {fields.body}
+          </p>
+        )}
+      </div>
+      {state.error && (
+        <p role="alert" className="alert">
+          {state.error.message}
+        </p>
+      )}
+      <button type="submit" disabled={pending} aria-busy={pending}>
+        Add note
+      </button>
+    </form>
+  );
+}
+
+function NoteItem({
+  note,
+  onDeleted,
+  onError,
+}: {
+  note: Note;
+  onDeleted: () => void;
+  onError: (err: unknown) => void;
+}) {
+  const [pending, startTransition] = useTransition();
+
+  return (
+    <li className="note">
+      <div className="note-head">
+        <h3>{note.title}</h3>
+        <button
+          type="button"
+          className="link-button"
+          disabled={pending}
+          aria-busy={pending}
+          aria-label={`Delete note “${note.title}”`}
+          onClick={() =>
+            startTransition(async () => {
+              try {
+                await api.deleteNote(note.id);
+                onDeleted();
+              } catch (err) {
+                onError(err);
+              }
+            })
+          }
+        >
+          Delete
+        </button>
+      </div>
+      {note.body && <p className="note-body">{note.body}</p>}
+      <time className="muted" dateTime={note.created_at}>
+        {formatDate(note.created_at)}
+      </time>
+    </li>
+  );
+}
+
+// The same text on the server and in the browser, whatever their time zones,
+// so hydration never disagrees.
+function formatDate(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) {
+    return iso;
+  }
+  return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}

@@ -1,0 +1,93 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useActionState } from "react";
+
+import { api, toApiError, type ApiError } from "@/lib/api";
+
+type State = {
+  error: ApiError | null;
+  /** What was typed, so a failed attempt does not clear the email. */
+  email: string;
+};
+
+const modes = {
+  login: { submit: "Sign in", password: "current-password" },
+  register: { submit: "Create account", password: "new-password" },
+} as const;
+
+export function AuthForm({ mode }: { mode: keyof typeof modes }) {
+  const router = useRouter();
+  const text = modes[mode];
+
+  const [state, formAction, pending] = useActionState(
+    async (_prev: State, form: FormData): Promise<State> => {
+      const email = String(form.get("email") ?? "");
+      const password = String(form.get("password") ?? "");
+      try {
+        await (mode === "login"
+          ? api.login({ email, password })
+          : api.register({ email, password }));
+      } catch (err) {
+        return { error: toApiError(err), email };
+      }
+      router.replace("/dashboard");
+      return { error: null, email };
+    },
+    { error: null, email: "" },
+  );
+
+  const fields = state.error?.fields ?? {};
+
+  // noValidate: the API is the one judge of what is valid, and its messages
+  // appear below, next to the form.
+  return (
+    <form action={formAction} className="form" noValidate>
+      <div className="field">
+        <label htmlFor="email">Email</label>
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          defaultValue={state.email}
+          aria-invalid={fields.email ? true : undefined}
+          aria-describedby={fields.email ? "email-error" : undefined}
+        />
+        {fields.email && (
+          <p id="email-error" className="field-error">
+            {fields.email}
+          </p>
+        )}
+      </div>
+      <div className="field">
+        <label htmlFor="password">Password</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete={text.password}
+          required
+          minLength={mode === "register" ? 8 : undefined}
+          aria-invalid={fields.password ? true : undefined}
+          aria-describedby={fields.password ? "password-error" : undefined}
+        />
+        {fields.password && (
+          <p id="password-error" className="field-error">
+            {fields.password}
+          </p>
+        )}
+      </div>
+      {state.error && (
+        <p role="alert" className="alert">
+          {state.error.message}
+        </p>
+      )}
+      {/* The name stays the same while pending; aria-busy shows a spinner. */}
+      <button type="submit" disabled={pending} aria-busy={pending}>
+        {text.submit}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,98 @@
+import type { Page } from "@playwright/test";
+
+import { expect, password, test, uniqueEmail } from "./fixtures";
+
+// The whole flow a new user goes through, against the real API. Each run
+// registers a fresh address, so it can run again and again on one database.
+
+async function fillCredentials(page: Page, email: string, pass: string) {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(pass);
+}
+
+test("register, stay signed in, add a note, sign out and sign in again", async ({
+  page,
+}, testInfo) => {
+  const email = uniqueEmail(testInfo.project.name);
+  const signedInAs = page.getByText(email, { exact: true });
+
+  await test.step("register", async () => {
+    await page.goto("/register");
+    await fillCredentials(page, email, password);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await expect(signedInAs).toBeVisible();
+  });
+
+  await test.step("reload stays signed in", async () => {
+    await page.reload();
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await expect(signedInAs).toBeVisible();
+  });
+
+  await test.step("add a note", async () => {
+    await page.getByLabel("Title").fill("First note");
+    await page.getByLabel("Body").fill("Written by the browser test.");
+    await page.getByRole("button", { name: "Add note" }).click();
+    await expect(page.getByRole("heading", { name: "First note" })).toBeVisible();
+    await expect(page.getByText("Written by the browser test.")).toBeVisible();
+    // The form is cleared for the next note.
+    await expect(page.getByLabel("Title")).toHaveValue("");
+  });
+
+  await test.step("the note survives a reload", async () => {
+    await page.reload();
+    await expect(page.getByRole("heading", { name: "First note" })).toBeVisible();
+  });
+
+  await test.step("sign out", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/login$/);
+  });
+
+  await test.step("/dashboard sends a signed-out visitor to /login", async () => {
+    await page.goto("/dashboard");
+    await expect(page).toHaveURL(/\/login$/);
+    await expect(signedInAs).toHaveCount(0);
+  });
+
+  await test.step("a wrong password shows an alert", async () => {
+    await fillCredentials(page, email, "not the password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    // Scoped to the form: Next's route announcer is a role="alert" too.
+    await expect(page.locator("form").getByRole("alert")).toBeVisible();
+    await expect(page).toHaveURL(/\/login$/);
+  });
+
+  await test.step("sign in again and find the note", async () => {
+    await fillCredentials(page, email, password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await expect(signedInAs).toBeVisible();
+    await expect(page.getByRole("heading", { name: "First note" })).toBeVisible();
+  });
+
+  await test.step("delete the note", async () => {
+    await page.getByRole("button", { name: /Delete note/ }).click();
+    await expect(page.getByRole("heading", { name: "First note" })).toHaveCount(0);
+    await page.reload();
+    await expect(page.getByText("No notes yet.")).toBeVisible();
+  });
+});
+
+test("registering a taken email shows the API's error", async ({ page }, testInfo) => {
+  const email = uniqueEmail(testInfo.project.name);
+  // Registered once...
+  await page.goto("/register");
+  await fillCredentials(page, email, password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  // ...and a second time.
+  await page.goto("/register");
+  await fillCredentials(page, email, password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.locator("form").getByRole("alert")).toBeVisible();
+  await expect(page).toHaveURL(/\/register$/);
+});

@@ -1,0 +1,30 @@
+import { expect, test as base } from "@playwright/test";
+
+export { expect };
+
+export const password = "correct horse battery staple";
+
+// Every test fails on an uncaught exception or a React error (hydration
+// mismatches included). Failed requests are expected (a 401 before a
+// refresh, a wrong password) and Chromium logs those as errors too.
+export const test = base.extend<{ pageErrors: void }>({
+  pageErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on("pageerror", (err) => errors.push(err.message));
+      page.on("console", (msg) => {
+        if (msg.type() === "error" && !msg.text().startsWith("Failed to load resource")) {
+          errors.push(msg.text());
+        }
+      });
+      await use();
+      expect(errors).toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export function uniqueEmail(project: string): string {
+  const suffix = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  return `e2e-${project.replace(/[^a-z0-9]+/g, "-")}-${suffix}@example.com`;
+}
