@@ -1,0 +1,24 @@
+// The generated project's playwright.config.ts as scaffold's end-to-end
+// suite runs it: the same browsers and settings, plus a screenshot of every
+// failure. The suite passes --output, a folder it keeps, and may narrow
+// what each browser runs with SCAFFOLD_PROJECT_FILTERS, a JSON object such
+// as {"chromium": {"grepInvert": "expiry"}}.
+import { defineConfig } from "@playwright/test";
+
+import base from "./playwright.config";
+
+type Filter = { grep?: string; grepInvert?: string };
+const filters = JSON.parse(process.env.SCAFFOLD_PROJECT_FILTERS || "{}") as Record<string, Filter>;
+
+export default defineConfig({
+  ...base,
+  use: { ...base.use, screenshot: "only-on-failure" },
+  projects: (base.projects ?? []).map((project) => {
+    const f = filters[project.name ?? ""] ?? {};
+    return {
+      ...project,
+      ...(f.grep ? { grep: new RegExp(f.grep) } : {}),
+      ...(f.grepInvert ? { grepInvert: new RegExp(f.grepInvert) } : {}),
+    };
+  }),
+});
