@@ -24,7 +24,12 @@ export default function HomePage() {
         <Link className="button secondary" href="/login">
           Sign in
         </Link>
-        <Link href="/dashboard">Dashboard</Link>
+        {/* Not prefetched: a signed-out prefetch is answered by proxy.ts's
+            redirect to /login, and the router would replay that redirect
+            after the visitor signs in. */}
+        <Link href="/dashboard" prefetch={false}>
+          Dashboard
+        </Link>
       </p>
     </section>
   );

@@ -80,6 +80,28 @@ test("register, stay signed in, add a note, sign out and sign in again", async (
   });
 });
 
+test("signing in from the home page reaches the dashboard", async ({ page }, testInfo) => {
+  const email = uniqueEmail(`home-${testInfo.project.name}`);
+  const signedInAs = page.getByText(email, { exact: true });
+  // The home page is where a new user starts: whatever it prefetched while
+  // they were signed out must not send them back to /login afterwards.
+  await page.goto("/");
+  await page.getByRole("link", { name: "Create an account" }).click();
+  await fillCredentials(page, email, password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(signedInAs).toBeVisible();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+
+  await page.goto("/");
+  await page.getByRole("link", { name: "Sign in" }).click();
+  await fillCredentials(page, email, password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(signedInAs).toBeVisible();
+});
+
 test("registering a taken email shows the API's error", async ({ page }, testInfo) => {
   const email = uniqueEmail(testInfo.project.name);
   // Registered once...

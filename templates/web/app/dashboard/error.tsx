@@ -5,7 +5,7 @@ export default function DashboardError({ reset }: { error: Error; reset: () => v
     <section className="card stack">
       <h1>Dashboard unavailable</h1>
       <p role="alert" className="alert">
-        The API could not be reached. Check that it is running, then try again.
+        The dashboard could not be loaded. Check that the API is running, then try again.
       </p>
       <button type="button" onClick={reset}>
         Try again
