@@ -85,7 +85,10 @@ test("signing in from the home page reaches the dashboard", async ({ page }, tes
   const signedInAs = page.getByText(email, { exact: true });
   // The home page is where a new user starts: whatever it prefetched while
   // they were signed out must not send them back to /login afterwards.
+  // Give the home page time to prefetch what it links to, as a visitor
+  // reading it does.
   await page.goto("/");
+  await page.waitForLoadState("networkidle");
   await page.getByRole("link", { name: "Create an account" }).click();
   await fillCredentials(page, email, password);
   await page.getByRole("button", { name: "Create account" }).click();
@@ -95,6 +98,7 @@ test("signing in from the home page reaches the dashboard", async ({ page }, tes
   await expect(page).toHaveURL(/\/login$/);
 
   await page.goto("/");
+  await page.waitForLoadState("networkidle");
   await page.getByRole("link", { name: "Sign in" }).click();
   await fillCredentials(page, email, password);
   await page.getByRole("button", { name: "Sign in" }).click();
