@@ -1,6 +1,6 @@
 // The generated project's playwright.config.ts as scaffold's end-to-end
-// suite runs it: the same browsers and settings, plus a screenshot of every
-// failure. The suite passes --output, a folder it keeps, and may narrow
+// suite runs it: the same browsers and settings (a screenshot of every
+// failure included). The suite passes --output, a folder it keeps, and may narrow
 // what each browser runs with SCAFFOLD_PROJECT_FILTERS, a JSON object such
 // as {"chromium": {"grepInvert": "expiry"}}.
 import { defineConfig } from "@playwright/test";
@@ -12,7 +12,6 @@ const filters = JSON.parse(process.env.SCAFFOLD_PROJECT_FILTERS || "{}") as Reco
 
 export default defineConfig({
   ...base,
-  use: { ...base.use, screenshot: "only-on-failure" },
   projects: (base.projects ?? []).map((project) => {
     const f = filters[project.name ?? ""] ?? {};
     return {

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useActionState } from "react";
 
+import { Field } from "@/components/field";
 import { api, toApiError, type ApiError } from "@/lib/api";
 
 type State = {
@@ -43,42 +44,28 @@ export function AuthForm({ mode }: { mode: keyof typeof modes }) {
   // appear below, next to the form.
   return (
     <form action={formAction} className="form" noValidate>
-      <div className="field">
-        <label htmlFor="email">Email</label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          defaultValue={state.email}
-          aria-invalid={fields.email ? true : undefined}
-          aria-describedby={fields.email ? "email-error" : undefined}
-        />
-        {fields.email && (
-          <p id="email-error" className="field-error">
-            {fields.email}
-          </p>
+      <Field name="email" label="Email" error={fields.email}>
+        {(control) => (
+          <input
+            {...control}
+            type="email"
+            autoComplete="email"
+            required
+            defaultValue={state.email}
+          />
         )}
-      </div>
-      <div className="field">
-        <label htmlFor="password">Password</label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete={text.password}
-          required
-          minLength={mode === "register" ? 8 : undefined}
-          aria-invalid={fields.password ? true : undefined}
-          aria-describedby={fields.password ? "password-error" : undefined}
-        />
-        {fields.password && (
-          <p id="password-error" className="field-error">
-            {fields.password}
-          </p>
+      </Field>
+      <Field name="password" label="Password" error={fields.password}>
+        {(control) => (
+          <input
+            {...control}
+            type="password"
+            autoComplete={text.password}
+            required
+            minLength={mode === "register" ? 8 : undefined}
+          />
         )}
-      </div>
+      </Field>
       {state.error && (
         <p role="alert" className="alert">
           {state.error.message}

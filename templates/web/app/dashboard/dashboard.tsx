@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useState, useTransition } from "react";
 
+import { Field } from "@/components/field";
 import { api, toApiError, type ApiError, type Note, type User } from "@/lib/api";
 
 type Data = {
@@ -190,40 +191,16 @@ function NoteForm({
 
   return (
     <form action={formAction} className="form card" noValidate>
-      <div className="field">
-        <label htmlFor="title">Title</label>
-        <input
-          id="title"
-          name="title"
-          required
-          maxLength={200}
-          defaultValue={state.title}
-          aria-invalid={fields.title ? true : undefined}
-          aria-describedby={fields.title ? "title-error" : undefined}
-        />
-        {fields.title && (
-          <p id="title-error" className="field-error">
-            {fields.title}
-          </p>
+      <Field name="title" label="Title" error={fields.title}>
+        {(control) => (
+          <input {...control} required maxLength={200} defaultValue={state.title} />
         )}
-      </div>
-      <div className="field">
-        <label htmlFor="body">Body</label>
-        <textarea
-          id="body"
-          name="body"
-          rows={3}
-          maxLength={10000}
-          defaultValue={state.body}
-          aria-invalid={fields.body ? true : undefined}
-          aria-describedby={fields.body ? "body-error" : undefined}
-        />
-        {fields.body && (
-          <p id="body-error" className="field-error">
-            {fields.body}
-          </p>
+      </Field>
+      <Field name="body" label="Body" error={fields.body}>
+        {(control) => (
+          <textarea {...control} rows={3} maxLength={10000} defaultValue={state.body} />
         )}
-      </div>
+      </Field>
       {state.error && (
         <p role="alert" className="alert">
           {state.error.message}
