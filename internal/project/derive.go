@@ -42,6 +42,7 @@ type Project struct {
 
 	Cookie    Cookies
 	Lifetimes Lifetimes
+	Limits    Limits
 	Dev       Dev
 }
 
@@ -82,6 +83,11 @@ type Dev struct {
 	// same-site (another port of the same site); 127.0.0.1:8080 in cross-site
 	// (another site to the browser, so the cookies are third-party).
 	PublicAPIURL string
+	// TrustedProxies is the API's TRUSTED_PROXIES in development: in
+	// same-origin the web server, which forwards the browser's address,
+	// connects to the API from this address; elsewhere the browser calls the
+	// API itself and nothing is trusted.
+	TrustedProxies string
 	// DatabaseURL is the default of DATABASE_URL.
 	DatabaseURL string
 	// PostgresDB is the database compose.yaml creates (with --db postgres).
@@ -131,11 +137,15 @@ func Resolve(a Answers, scaffoldVersion string) (*Project, error) {
 	}
 
 	p.Lifetimes = defaultLifetimes
+	p.Limits = defaultLimits
 
 	p.Dev = Dev{
 		WebOrigin: "http://localhost:3000",
 		APIAddr:   "127.0.0.1:8080",
 		APIURL:    "http://127.0.0.1:8080",
+	}
+	if p.WebProxiesAPI {
+		p.Dev.TrustedProxies = "127.0.0.1/32"
 	}
 	switch a.Topology {
 	case SameSite:

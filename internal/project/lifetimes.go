@@ -44,13 +44,15 @@ type Lifetimes struct {
 
 // defaultLifetimes: a week-long session that ends after a day unused; an
 // access token short enough that not being able to revoke it is acceptable
-// (OWASP and the spec: at most 15 minutes); a refresh token good for two
-// weeks of absence; a grace window long enough for two tabs and a retry.
+// (OWASP and the spec: at most 15 minutes); a refresh token that, like a
+// session, expires after a day unused (its family ends with the session
+// lifetime however often it rotates); a grace window long enough for two
+// tabs and a retry.
 var defaultLifetimes = Lifetimes{
 	SessionIdle:    Duration(24 * time.Hour),
 	Session:        Duration(7 * 24 * time.Hour),
 	AccessToken:    Duration(10 * time.Minute),
 	MaxAccessToken: Duration(15 * time.Minute),
-	RefreshToken:   Duration(14 * 24 * time.Hour),
+	RefreshToken:   Duration(24 * time.Hour),
 	RefreshGrace:   Duration(30 * time.Second),
 }

@@ -1,9 +1,10 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 
 import { Field } from "@/components/field";
+import { PasswordStrength } from "@/components/password-strength";
 import { api, toApiError, type ApiError } from "@/lib/api";
 
 type State = {
@@ -20,6 +21,8 @@ const modes = {
 export function AuthForm({ mode }: { mode: keyof typeof modes }) {
   const router = useRouter();
   const text = modes[mode];
+  // The new password, for its strength meter.
+  const [password, setPassword] = useState("");
 
   const [state, formAction, pending] = useActionState(
     async (_prev: State, form: FormData): Promise<State> => {
@@ -55,14 +58,20 @@ export function AuthForm({ mode }: { mode: keyof typeof modes }) {
           />
         )}
       </Field>
-      <Field name="password" label="Password" error={fields.password}>
+      <Field
+        name="password"
+        label="Password"
+        hint={mode === "register" ? <PasswordStrength password={password} /> : undefined}
+        error={fields.password}
+      >
         {(control) => (
           <input
             {...control}
             type="password"
             autoComplete={text.password}
             required
-            minLength={mode === "register" ? 8 : undefined}
+            minLength={mode === "register" ? 12 : undefined}
+            onChange={mode === "register" ? (e) => setPassword(e.target.value) : undefined}
           />
         )}
       </Field>

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 
-/** The props that tie a control to its label and to the API's message for it. */
+/** The props that tie a control to its label, hint and the API's message for it. */
 export type ControlProps = {
   id: string;
   name: string;
@@ -9,21 +9,26 @@ export type ControlProps = {
 };
 
 /**
- * A labelled form control and, when the API rejected its value, the reason
- * below it, announced with the control by assistive technology.
+ * A labelled form control, an optional hint below it (such as a password's
+ * strength), and, when the API rejected its value, the reason; assistive
+ * technology announces the hint and the reason with the control.
  */
 export function Field({
   name,
   label,
+  hint,
   error,
   children,
 }: {
   name: string;
   label: string;
+  hint?: ReactNode;
   error?: string;
   children: (control: ControlProps) => ReactNode;
 }) {
+  const hintId = `${name}-hint`;
   const errorId = `${name}-error`;
+  const describedBy = [hint ? hintId : "", error ? errorId : ""].filter(Boolean).join(" ");
   return (
     <div className="field">
       <label htmlFor={name}>{label}</label>
@@ -31,8 +36,13 @@ export function Field({
         id: name,
         name,
         "aria-invalid": error ? true : undefined,
-        "aria-describedby": error ? errorId : undefined,
+        "aria-describedby": describedBy || undefined,
       })}
+      {hint && (
+        <div id={hintId} className="field-hint">
+          {hint}
+        </div>
+      )}
       {error && (
         <p id={errorId} className="field-error">
           {error}
