@@ -134,7 +134,6 @@ func canonicalHostPort(u *url.URL) string {
 	return net.JoinHostPort(strings.ToLower(u.Hostname()), port)
 }
 
-
 // describeTransportError turns a failed round trip into the short reason a
 // user can act on: "connection refused", "no such host", "no answer within
 // 10s", a certificate problem.

@@ -391,6 +391,9 @@ func (d *diagnosis) probe(ctx context.Context) error {
 		h.Set("Sec-Fetch-Dest", "empty")
 		ex, err := d.send(ctx, http.MethodGet, d.opts.MePath, h, "")
 		if err != nil {
+			if len(d.foreign) == 0 && ctx.Err() == nil {
+				return fmt.Errorf("cannot reach the API: %w", err)
+			}
 			return err
 		}
 		f.ex = ex

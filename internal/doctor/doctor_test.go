@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scaffoldhq/scaffold/internal/doctor/doctortest"
 	"github.com/scaffoldhq/scaffold/internal/project"
 )
 
@@ -244,14 +245,9 @@ const (
 // the same port (it is never requested unless it is also the API).
 func deploy(t *testing.T, f *fakeAPI, topology project.Topology) *deployment {
 	t.Helper()
-	ca := newTestCA(t)
-	srv := httptest.NewUnstartedServer(f.handler())
-	srv.TLS = ca.serverConfig(t, webHost, sameSiteHost, crossSiteHost)
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
-	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
-
-	d := &deployment{api: f, caFile: ca.PEMFile, web: "https://" + webHost + ":" + port}
+	ca := doctortest.NewCA(t)
+	port, resolve := doctortest.Server(t, ca, f.handler(), webHost, sameSiteHost, crossSiteHost)
+	d := &deployment{api: f, caFile: ca.PEMFile, web: "https://" + webHost + ":" + port, resolve: resolve}
 	switch topology {
 	case project.SameOrigin:
 		d.apiURL = d.web
@@ -259,9 +255,6 @@ func deploy(t *testing.T, f *fakeAPI, topology project.Topology) *deployment {
 		d.apiURL = "https://" + sameSiteHost + ":" + port
 	default:
 		d.apiURL = "https://" + crossSiteHost + ":" + port
-	}
-	for _, h := range []string{webHost, sameSiteHost, crossSiteHost} {
-		d.resolve = append(d.resolve, h+":"+port+":127.0.0.1")
 	}
 	if f.Origins == nil {
 		f.Origins = []string{d.web}

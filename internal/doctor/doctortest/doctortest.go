@@ -1,4 +1,7 @@
-package doctor
+// Package doctortest serves test deployments behind TLS on real-looking
+// host names, for the tests of scaffold doctor: a certificate authority made
+// per test, trusted through --cacert, and servers pinned with --resolve.
+package doctortest
 
 import (
 	"crypto/ecdsa"
@@ -10,21 +13,24 @@ import (
 	"encoding/pem"
 	"math/big"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 )
 
-// testCA is a certificate authority made for one test, with a file holding
-// its certificate for --cacert.
-type testCA struct {
+// CA is a certificate authority made for one test, with a file holding its
+// certificate for --cacert.
+type CA struct {
 	cert    *x509.Certificate
 	key     *ecdsa.PrivateKey
 	PEMFile string
 }
 
-func newTestCA(t testing.TB) *testCA {
+// NewCA makes a CA valid for a day.
+func NewCA(t testing.TB) *CA {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -51,12 +57,12 @@ func newTestCA(t testing.TB) *testCA {
 	if err := os.WriteFile(file, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return &testCA{cert: cert, key: key, PEMFile: file}
+	return &CA{cert: cert, key: key, PEMFile: file}
 }
 
-// serverConfig returns a TLS configuration with a certificate for names,
-// signed by the CA.
-func (ca *testCA) serverConfig(t testing.TB, names ...string) *tls.Config {
+// ServerConfig returns a TLS configuration with a certificate for names
+// (and 127.0.0.1), signed by the CA.
+func (ca *CA) ServerConfig(t testing.TB, names ...string) *tls.Config {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -77,4 +83,20 @@ func (ca *testCA) serverConfig(t testing.TB, names ...string) *tls.Config {
 		t.Fatal(err)
 	}
 	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
+}
+
+// Server serves h over TLS on a free loopback port with a certificate for
+// names, until the test ends. It returns the port and the --resolve entries
+// that send each name's connections there.
+func Server(t testing.TB, ca *CA, h http.Handler, names ...string) (port string, resolve []string) {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(h)
+	srv.TLS = ca.ServerConfig(t, names...)
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	_, port, _ = net.SplitHostPort(srv.Listener.Addr().String())
+	for _, n := range names {
+		resolve = append(resolve, n+":"+port+":127.0.0.1")
+	}
+	return port, resolve
 }
