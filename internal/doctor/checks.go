@@ -106,8 +106,11 @@ func checkTopology(d *diagnosis) Result {
 		return Result{Status: OK, Detail: fmt.Sprintf("%s: %s (none declared; --topology compares)", d.real, seen)}
 	}
 	from := ""
-	if d.opts.DeclaredFrom != "" {
-		from = " in " + d.opts.DeclaredFrom
+	switch f := d.opts.DeclaredFrom; {
+	case strings.HasPrefix(f, "--"):
+		from = " by " + f
+	case f != "":
+		from = " in " + f
 	}
 	if declared == d.real {
 		return Result{Status: OK, Detail: fmt.Sprintf("%s, as declared%s", d.real, from)}
@@ -627,7 +630,7 @@ func checkHSTS(d *diagnosis) Result {
 		return Result{Status: OK, Detail: "max-age=" + strconv.Itoa(age)}
 	}
 	return Result{Status: Warn, Detail: "no Strict-Transport-Security: a first visit over http can be intercepted",
-		Fix: d.fix("run the API with APP_ENV=production, which sends Strict-Transport-Security, or add it at the TLS proxy",
+		Fix: d.fix("run the API with APP_ENV=production (newer scaffold APIs then send it), or add Strict-Transport-Security: max-age=63072000 at the TLS proxy",
 			"send Strict-Transport-Security: max-age=63072000 on https answers")}
 }
 
