@@ -220,9 +220,12 @@ func doctorRunOptions(opts *doctorOptions) (do doctor.Options, devURLs string, e
 
 	web, api := opts.Web, opts.API
 	if web != "" {
-		if _, err := doctor.ParseURL(web); err != nil {
+		u, err := doctor.ParseURL(web)
+		if err != nil {
 			return do, "", usageErrorf("--web %w", err)
 		}
+		// Only the origin counts: --web may be any page of the app.
+		web = doctor.Origin(u)
 	}
 	switch {
 	case web == "" && api == "" && proj != nil:

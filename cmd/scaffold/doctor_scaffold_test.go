@@ -30,15 +30,6 @@ import (
 	"github.com/scaffoldhq/scaffold/internal/projecttest"
 )
 
-// The host names of the production topologies, as in the browser suite:
-// app.example.test is the web app; api.example.test shares its site;
-// api.other.test is another site.
-const (
-	webHost       = "app.example.test"
-	sameSiteHost  = "api.example.test"
-	crossSiteHost = "api.other.test"
-)
-
 // TestDoctorOnGeneratedAPIs runs `scaffold doctor` against a generated API
 // of each topology, built and run in production mode behind TLS on real
 // host names (pinned with --resolve, trusted with --cacert): the correct
@@ -164,17 +155,8 @@ func startDeployment(t *testing.T, ca *doctortest.CA, a project.Answers, env ...
 		r.Out.Host = r.In.Host
 		r.SetXForwarded()
 	}}
-	port, resolve := doctortest.Server(t, ca, front, webHost, sameSiteHost, crossSiteHost)
-	d.resolve = resolve
-	d.web = "https://" + webHost + ":" + port
-	switch a.Topology {
-	case project.SameOrigin:
-		d.apiURL = d.web
-	case project.SameSite:
-		d.apiURL = "https://" + sameSiteHost + ":" + port
-	default:
-		d.apiURL = "https://" + crossSiteHost + ":" + port
-	}
+	dep := doctortest.Deploy(t, ca, front, a.Topology)
+	d.web, d.apiURL, d.resolve = dep.Web, dep.API, dep.Resolve
 
 	d.env = []string{
 		"APP_ENV=production",

@@ -92,7 +92,7 @@ func TestDoctorProjectDefaults(t *testing.T) {
 	}
 
 	// --web alone: the API is on the same origin only in same-origin.
-	o, _, err = doctorOptionsFor(t, writeProject(t, project.SameOrigin), nil, "", "--web", "https://app.example.com")
+	o, _, err = doctorOptionsFor(t, writeProject(t, project.SameOrigin), nil, "", "--web", "https://app.example.com/dashboard")
 	if err != nil || o.API.String() != "https://app.example.com" {
 		t.Errorf("same-origin --web alone: API %v, err %v", o.API, err)
 	}

@@ -175,6 +175,8 @@ func checkCORS(d *diagnosis) Result {
 	return verdict(Fail, d.webOrigin+" allowed with credentials", ps)
 }
 
+// containsProblem reports whether the sign-in answer's problem p was already
+// found on the preflight: the two are checked alike, reported once.
 func containsProblem(ps []problem, p problem) bool {
 	for _, q := range ps {
 		if strings.TrimPrefix(q.detail, "the preflight") == strings.TrimPrefix(p.detail, "the sign-in answer") {

@@ -234,28 +234,13 @@ type deployment struct {
 	caFile  string
 }
 
-// The names of the topologies, as in scaffold's own production tests.
-const (
-	webHost       = "app.example.test"
-	sameSiteHost  = "api.example.test"
-	crossSiteHost = "api.other.test"
-)
-
 // deploy starts f behind TLS. The web app is at https://app.example.test on
 // the same port (it is never requested unless it is also the API).
 func deploy(t *testing.T, f *fakeAPI, topology project.Topology) *deployment {
 	t.Helper()
 	ca := doctortest.NewCA(t)
-	port, resolve := doctortest.Server(t, ca, f.handler(), webHost, sameSiteHost, crossSiteHost)
-	d := &deployment{api: f, caFile: ca.PEMFile, web: "https://" + webHost + ":" + port, resolve: resolve}
-	switch topology {
-	case project.SameOrigin:
-		d.apiURL = d.web
-	case project.SameSite:
-		d.apiURL = "https://" + sameSiteHost + ":" + port
-	default:
-		d.apiURL = "https://" + crossSiteHost + ":" + port
-	}
+	dep := doctortest.Deploy(t, ca, f.handler(), topology)
+	d := &deployment{api: f, caFile: ca.PEMFile, web: dep.Web, apiURL: dep.API, resolve: dep.Resolve}
 	if f.Origins == nil {
 		f.Origins = []string{d.web}
 	}

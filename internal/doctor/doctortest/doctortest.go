@@ -19,6 +19,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/scaffoldhq/scaffold/internal/project"
 )
 
 // CA is a certificate authority made for one test, with a file holding its
@@ -85,18 +87,45 @@ func (ca *CA) ServerConfig(t testing.TB, names ...string) *tls.Config {
 	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
 }
 
-// Server serves h over TLS on a free loopback port with a certificate for
-// names, until the test ends. It returns the port and the --resolve entries
-// that send each name's connections there.
-func Server(t testing.TB, ca *CA, h http.Handler, names ...string) (port string, resolve []string) {
+// The host names of test deployments, as in scaffold's browser suite: the
+// web app, an API on the same site, and an API on another site.
+const (
+	WebHost       = "app.example.test"
+	SameSiteHost  = "api.example.test"
+	CrossSiteHost = "api.other.test"
+)
+
+// Deployment is h served over TLS on a free loopback port under every test
+// host name, until the test ends.
+type Deployment struct {
+	// Web is the web app's URL, API the API's as the browser calls it for
+	// the topology; both on the same port.
+	Web, API string
+	// Resolve are the --resolve entries that send each name's connections
+	// to the server.
+	Resolve []string
+}
+
+// Deploy serves h over TLS with a certificate from ca and returns the URLs
+// of topology: in same-origin the API is the web app's origin.
+func Deploy(t testing.TB, ca *CA, h http.Handler, topology project.Topology) Deployment {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(h)
-	srv.TLS = ca.ServerConfig(t, names...)
+	srv.TLS = ca.ServerConfig(t, WebHost, SameSiteHost, CrossSiteHost)
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
-	_, port, _ = net.SplitHostPort(srv.Listener.Addr().String())
-	for _, n := range names {
-		resolve = append(resolve, n+":"+port+":127.0.0.1")
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	d := Deployment{Web: "https://" + WebHost + ":" + port}
+	switch topology {
+	case project.SameOrigin:
+		d.API = d.Web
+	case project.SameSite:
+		d.API = "https://" + SameSiteHost + ":" + port
+	default:
+		d.API = "https://" + CrossSiteHost + ":" + port
 	}
-	return port, resolve
+	for _, n := range []string{WebHost, SameSiteHost, CrossSiteHost} {
+		d.Resolve = append(d.Resolve, n+":"+port+":127.0.0.1")
+	}
+	return d
 }
