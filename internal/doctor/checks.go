@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -47,20 +48,11 @@ func verdict(st Status, okDetail string, problems []problem) Result {
 	var details, fixes []string
 	for _, p := range problems {
 		details = append(details, p.detail)
-		if p.fix != "" && !contains(fixes, p.fix) {
+		if p.fix != "" && !slices.Contains(fixes, p.fix) {
 			fixes = append(fixes, p.fix)
 		}
 	}
 	return Result{Status: st, Detail: strings.Join(details, "; "), Fix: strings.Join(fixes, "; ")}
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // fix picks the scaffold fix (an environment variable) for a scaffold API,
@@ -75,7 +67,7 @@ func (d *diagnosis) fix(scaffold, generic string) string {
 func checkHTTPS(d *diagnosis) Result {
 	var plain []string
 	for _, u := range []*url.URL{d.opts.Web, d.opts.API} {
-		if !SecureContext(u) && !contains(plain, Origin(u)) {
+		if !SecureContext(u) && !slices.Contains(plain, Origin(u)) {
 			plain = append(plain, Origin(u))
 		}
 	}
@@ -289,7 +281,7 @@ func signInFix(d *diagnosis, ex *exchange, pathFlag string) string {
 		return d.fix(fmt.Sprintf("list %s in APP_ORIGINS: the API's CSRF check trusts only those origins", d.webOrigin),
 			fmt.Sprintf("trust %s in the API's CSRF check", d.webOrigin))
 	case ex.status == http.StatusForbidden:
-		return fmt.Sprintf("the API refused a sign-in from %s: trust that origin in its CSRF check", d.webOrigin)
+		return fmt.Sprintf("trust %s in the API's CSRF check; an endpoint that wants a CSRF token first cannot be checked", d.webOrigin)
 	case ex.status == http.StatusUnauthorized:
 		return "check --user and the password"
 	case ex.status == http.StatusNotFound || ex.status == http.StatusMethodNotAllowed:
@@ -318,7 +310,8 @@ func cookieNames(cs []*http.Cookie) string {
 	return strings.Join(names, ", ")
 }
 
-// cookieCheck runs fn on the sign-in's cookies, or skips without them.
+// cookieCheck reports whether there are cookies to check and, when there
+// are none, the result that says why the check was skipped.
 func cookieCheck(d *diagnosis) (Result, bool) {
 	if d.signedIn() {
 		return Result{}, true
@@ -411,7 +404,7 @@ func checkSameSite(d *diagnosis) Result {
 	var seen []string
 	for _, c := range d.cookies {
 		ss := sameSiteName(c.SameSite)
-		if !contains(seen, ss) && ss != "" {
+		if !slices.Contains(seen, ss) && ss != "" {
 			seen = append(seen, ss)
 		}
 		switch {
@@ -556,7 +549,7 @@ func checkScope(d *diagnosis) Result {
 			continue
 		}
 		scope += ", Path=" + p
-		if !contains(scopes, scope) {
+		if !slices.Contains(scopes, scope) {
 			scopes = append(scopes, scope)
 		}
 

@@ -713,3 +713,25 @@ func unpartitionedCookie() http.Cookie {
 	c.Partitioned = false
 	return c
 }
+
+// TestWebOriginNotTrusted: an API that does not list the web app refuses
+// both its CORS preflight and, as a forgery, its sign-in; the cookie checks
+// then say why they did not run.
+func TestWebOriginNotTrusted(t *testing.T) {
+	api := &fakeAPI{Cookie: crossSiteCookie, HSTS: true, Origins: []string{"https://shop.example"}}
+	d := deploy(t, api, project.CrossSite)
+	rep := run(t, d.options(t))
+	if got := statuses(rep, Fail); !slices.Equal(got, []string{"cors", "sign-in"}) {
+		t.Fatalf("failed %v, want [cors sign-in]\n%s", got, dump(rep))
+	}
+	if r := result(rep, "sign-in"); !strings.Contains(r.Detail, "403 csrf") || !strings.Contains(r.Fix, "list "+d.web+" in APP_ORIGINS") {
+		t.Errorf("sign-in: %+v", r)
+	}
+	if r := result(rep, "cors"); !strings.Contains(r.Fix, "list "+d.web+" in APP_ORIGINS, exactly") {
+		t.Errorf("cors: %+v", r)
+	}
+	if r := result(rep, "cookie-secure"); r.Status != Skip || r.Detail != "the sign-in failed" {
+		t.Errorf("cookie-secure: %+v", r)
+	}
+	checkRequests(t, api, rep)
+}
