@@ -79,7 +79,7 @@ func checkHTTPS(d *diagnosis) Result {
 	}
 	st := Warn
 	why := "cookies and passwords travel in clear text"
-	if d.real == project.CrossSite {
+	if d.actual == project.CrossSite {
 		// SameSite=None and Partitioned need Secure, and Secure needs https.
 		st, why = Fail, "cross-site cookies must be Secure, which browsers only keep over https"
 	}
@@ -95,7 +95,7 @@ func checkTopology(d *diagnosis) Result {
 	seen := describeTopology(d)
 	declared := d.opts.Declared
 	if declared == "" {
-		return Result{Status: OK, Detail: fmt.Sprintf("%s: %s (none declared; --topology compares)", d.real, seen)}
+		return Result{Status: OK, Detail: fmt.Sprintf("%s: %s (none declared; --topology compares)", d.actual, seen)}
 	}
 	from := ""
 	switch f := d.opts.DeclaredFrom; {
@@ -104,17 +104,17 @@ func checkTopology(d *diagnosis) Result {
 	case f != "":
 		from = " in " + f
 	}
-	if declared == d.real {
-		return Result{Status: OK, Detail: fmt.Sprintf("%s, as declared%s", d.real, from)}
+	if declared == d.actual {
+		return Result{Status: OK, Detail: fmt.Sprintf("%s, as declared%s", d.actual, from)}
 	}
 	r := Result{Status: Fail, Detail: fmt.Sprintf("declared %s%s, but %s", declared, from, seen)}
 	switch {
 	case declared == project.SameOrigin:
 		r.Fix = fmt.Sprintf("in same-origin the browser calls the API through the web app's /api: pass --api %s (or leave --api out)", d.webOrigin)
 	case d.scaffold:
-		r.Fix = fmt.Sprintf("host the web app and the API as declared, or move the project to --topology %s (its cookie and CORS settings differ)", d.real)
+		r.Fix = fmt.Sprintf("host the web app and the API as declared, or move the project to --topology %s (its cookie and CORS settings differ)", d.actual)
 	default:
-		r.Fix = fmt.Sprintf("host the web app and the API as declared, or pass --topology %s", d.real)
+		r.Fix = fmt.Sprintf("host the web app and the API as declared, or pass --topology %s", d.actual)
 	}
 	return r
 }
@@ -122,7 +122,7 @@ func checkTopology(d *diagnosis) Result {
 // describeTopology says why the two URLs form the topology they do.
 func describeTopology(d *diagnosis) string {
 	web, api := d.opts.Web, d.opts.API
-	switch d.real {
+	switch d.actual {
 	case project.SameOrigin:
 		return "the browser calls the API on the web app's origin " + d.webOrigin
 	case project.SameSite:
@@ -141,7 +141,7 @@ func checkCORS(d *diagnosis) Result {
 	if d.scaffold && d.opts.Declared == project.SameOrigin {
 		// A same-origin scaffold API sends no CORS headers whatever
 		// APP_ORIGINS says.
-		allowOrigin = fmt.Sprintf("an API generated for same-origin sends no CORS headers: move the project to --topology %s", d.real)
+		allowOrigin = fmt.Sprintf("an API generated for same-origin sends no CORS headers: move the project to --topology %s", d.actual)
 	}
 	pf := d.preflight
 	if pf.status < 200 || pf.status > 299 {
@@ -408,14 +408,14 @@ func checkSameSite(d *diagnosis) Result {
 			seen = append(seen, ss)
 		}
 		switch {
-		case d.real == project.CrossSite && ss != "None":
+		case d.actual == project.CrossSite && ss != "None":
 			what := "SameSite=" + ss
 			if ss == "" {
 				what = "without SameSite (browsers treat that as Lax)"
 			}
 			fails = append(fails, problem{fmt.Sprintf("%s is %s: not sent on requests from %s, another site", c.Name, what, d.webOrigin),
 				d.fix("set COOKIE_SAMESITE=None", "set SameSite=None; Secure; Partitioned on the cookie")})
-		case d.real != project.CrossSite && ss == "None":
+		case d.actual != project.CrossSite && ss == "None":
 			warns = append(warns, problem{c.Name + " is SameSite=None: sent on cross-site requests too, where Lax blocks forgeries",
 				d.fix("set COOKIE_SAMESITE=Lax", "set SameSite=Lax on the cookie")})
 		case ss == "":
@@ -426,14 +426,14 @@ func checkSameSite(d *diagnosis) Result {
 	if len(fails) > 0 {
 		return verdict(Fail, "", append(fails, warns...))
 	}
-	return verdict(Warn, strings.Join(seen, ", ")+" fits "+string(d.real), warns)
+	return verdict(Warn, strings.Join(seen, ", ")+" fits "+string(d.actual), warns)
 }
 
 func checkPartitioned(d *diagnosis) Result {
 	if r, ok := cookieCheck(d); !ok {
 		return r
 	}
-	if d.real != project.CrossSite {
+	if d.actual != project.CrossSite {
 		return Result{Status: OK, Detail: "not needed: the cookies are first-party"}
 	}
 	var ps []problem
@@ -559,7 +559,7 @@ func checkScope(d *diagnosis) Result {
 		if c.Domain != "" {
 			reachesWeb = domainMatches(webHost, c.Domain)
 		}
-		if d.real == project.SameSite && !reachesWeb {
+		if d.actual == project.SameSite && !reachesWeb {
 			fix := d.fix("set COOKIE_DOMAIN="+site, "set Domain="+site+" on the cookie")
 			if d.scaffold {
 				fails = append(fails, problem{fmt.Sprintf("%s never reaches the web server at %s: its /dashboard redirect and server rendering see nobody signed in", c.Name, webHost), fix})

@@ -148,9 +148,11 @@ func (o *Options) Validate() error {
 	case o.UserField == "":
 		return errors.New("--user-field is empty")
 	}
-	for flag, p := range map[string]string{"--login-path": o.LoginPath, "--me-path": o.MePath, "--register-path": o.RegisterPath, "--logout-path": o.LogoutPath} {
-		if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "?# ") {
-			return fmt.Errorf("%s %q: want a path such as /api/auth/login", flag, p)
+	for _, p := range []struct{ flag, path string }{
+		{"--login-path", o.LoginPath}, {"--me-path", o.MePath}, {"--register-path", o.RegisterPath}, {"--logout-path", o.LogoutPath},
+	} {
+		if !strings.HasPrefix(p.path, "/") || strings.ContainsAny(p.path, "?# ") {
+			return fmt.Errorf("%s %q: want a path such as /api/auth/login", p.flag, p.path)
 		}
 	}
 	return nil
@@ -201,7 +203,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	rep := &Report{
 		Web:          d.webOrigin,
 		API:          strings.TrimSuffix(d.opts.API.String(), "/"),
-		Topology:     d.real,
+		Topology:     d.actual,
 		Declared:     opts.Declared,
 		DeclaredFrom: opts.DeclaredFrom,
 		ScaffoldAPI:  d.scaffold,
@@ -232,7 +234,8 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 type diagnosis struct {
 	opts Options
 
-	real      project.Topology
+	// actual is the topology the two URLs really form.
+	actual    project.Topology
 	webOrigin string
 	// cors: the browser calls the API from another origin.
 	cors     bool
@@ -268,12 +271,12 @@ type foreignProbe struct {
 }
 
 func newDiagnosis(o Options) *diagnosis {
-	real := TopologyOf(o.Web, o.API)
+	actual := TopologyOf(o.Web, o.API)
 	return &diagnosis{
 		opts:      o,
-		real:      real,
+		actual:    actual,
 		webOrigin: Origin(o.Web),
-		cors:      real != project.SameOrigin,
+		cors:      actual != project.SameOrigin,
 		jar:       map[string]*http.Cookie{},
 	}
 }
@@ -303,17 +306,11 @@ func (d *diagnosis) send(ctx context.Context, method, path string, header http.H
 		return nil, fmt.Errorf("internal error: more than %d requests", MaxRequests)
 	}
 	target := d.endpoint(path)
-	var rd *strings.Reader
+	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
-	var req *http.Request
-	var err error
-	if rd != nil {
-		req, err = http.NewRequestWithContext(ctx, method, target, rd)
-	} else {
-		req, err = http.NewRequestWithContext(ctx, method, target, nil)
-	}
+	req, err := http.NewRequestWithContext(ctx, method, target, rd)
 	if err != nil {
 		return nil, err
 	}
@@ -343,7 +340,7 @@ func (d *diagnosis) send(ctx context.Context, method, path string, header http.H
 func (d *diagnosis) fromWeb(method string) http.Header {
 	h := http.Header{}
 	h.Set("Accept", "application/json")
-	h.Set("Sec-Fetch-Site", secFetchSite(d.real))
+	h.Set("Sec-Fetch-Site", secFetchSite(d.actual))
 	h.Set("Sec-Fetch-Mode", "cors")
 	h.Set("Sec-Fetch-Dest", "empty")
 	if method != http.MethodGet || d.cors {
