@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -23,6 +24,10 @@ func startPython(t *testing.T, args ...string) string {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, python, append([]string{filepath.Join("testdata", "djangoish.py")}, args...)...)
+	// python3 may be a launcher (pyenv's shim) that starts the interpreter:
+	// stop the whole process group.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	// Read only once the process has ended (in the cleanup).
 	var log strings.Builder
 	cmd.Stderr = &log
