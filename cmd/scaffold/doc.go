@@ -4,6 +4,7 @@
 // Usage:
 //
 //	scaffold new [NAME] [flags]
+//	scaffold doctor --web URL --api URL [--topology T] [--register | --user U] [flags]
 //	scaffold version
 //	scaffold completion bash|zsh|fish|powershell
 //
@@ -21,6 +22,15 @@
 // files and leaves every other file as it was. --dry-run prints the tree
 // that would be written. The project records its answers in .scaffold.yaml.
 //
+// Doctor diagnoses a running deployment's auth wiring as a browser on the
+// web app meets it: HTTPS, the topology the two URLs form, CORS, a sign-in
+// (--register for a throwaway account) and the attributes of its cookies,
+// the cookies accepted back, a forged cross-site write refused, HSTS. Each
+// check prints ✓, ✗ or ! and, for a problem, a one-line fix naming the
+// scaffold environment variable (or, for another backend, the header or
+// cookie attribute); --json prints the same results. It exits 1 when a
+// check failed.
+//
 // Exit codes: 0 success, 1 failure, 2 usage or validation error, 130
 // cancelled.
 //
@@ -30,4 +40,8 @@
 //
 //	scaffold new shop --auth jwt --topology cross-site
 //	cd shop && make setup && make dev
+//
+// Once deployed, check it:
+//
+//	scaffold doctor --web https://shop.example --api https://api.example.net --register
 package main

@@ -91,6 +91,7 @@ fetch credentials are wired consistently for the way you deploy them.`,
 
 	root.AddCommand(
 		newNewCmd(ios, b, nil),
+		newDoctorCmd(ios, b, nil),
 		newVersionCmd(ios, b),
 		newCompletionCmd(ios),
 	)
