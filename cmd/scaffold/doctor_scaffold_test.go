@@ -51,7 +51,7 @@ func TestDoctorOnGeneratedAPIs(t *testing.T) {
 			t.Fatalf("exit %d\n%s%s%s", code, out, errOut, d.api.report())
 		}
 		for _, line := range checkLines(out) {
-			if !strings.HasPrefix(line, "✓ ") && !(d.hstsPending && strings.HasPrefix(line, "! HSTS")) {
+			if !strings.HasPrefix(line, "✓ ") {
 				t.Errorf("not ✓: %s", line)
 			}
 		}
@@ -82,8 +82,8 @@ func TestDoctorOnGeneratedAPIs(t *testing.T) {
 		d.restart(t, "APP_ORIGINS="+d.web+",http://localhost:3000")
 		d.expect(t, d.doctorJSON(t, nil), "cors-foreign", "", "remove http://localhost:3000 from APP_ORIGINS")
 
-		d.restart(t, "APP_ORIGINS="+d.web+","+strings.Replace(d.web, "https:", "http:", 1))
-		d.expect(t, d.doctorJSON(t, nil), "cors-foreign", "", "from APP_ORIGINS")
+		// (The web app's http:// twin in APP_ORIGINS cannot be tried here:
+		// the API refuses to start with a plain-http origin in production.)
 
 		// Declared same-site, deployed on two sites.
 		d.restart(t)
@@ -132,9 +132,6 @@ type deployment struct {
 	web, apiURL string
 	resolve     []string
 	caFile      string
-	// hstsPending: this version of the generated API does not send HSTS
-	// yet, so its absence is the one warning allowed.
-	hstsPending bool
 }
 
 func startDeployment(t *testing.T, ca *doctortest.CA, a project.Answers, env ...string) *deployment {
@@ -144,8 +141,6 @@ func startDeployment(t *testing.T, ca *doctortest.CA, a project.Answers, env ...
 	d.dir = projecttest.Generate(t, a)
 	d.bin = filepath.Join(t.TempDir(), "api")
 	projecttest.Run(t, filepath.Join(d.dir, "api"), nil, 5*time.Minute, "go", "build", "-o", d.bin, "./cmd/api")
-	src, err := exec.Command("grep", "-rl", "Strict-Transport-Security", filepath.Join(d.dir, "api", "internal")).Output()
-	d.hstsPending = err != nil || len(bytes.TrimSpace(src)) == 0
 
 	// The TLS front forwards everything to the API, keeping the Host, as
 	// Caddy's reverse_proxy does (and, in same-origin, the web app's /api
@@ -250,9 +245,7 @@ func (d *deployment) expect(t *testing.T, rep *doctor.Report, fails, warns, fix 
 		case doctor.Fail:
 			gotFails = append(gotFails, c.ID)
 		case doctor.Warn:
-			if !(c.ID == "hsts" && d.hstsPending) {
-				gotWarns = append(gotWarns, c.ID)
-			}
+			gotWarns = append(gotWarns, c.ID)
 		case doctor.Skip:
 			skips = append(skips, c.ID)
 		}
