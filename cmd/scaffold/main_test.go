@@ -16,9 +16,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the expected output in testdata/script")
 
-// TestMain lets the test binary double as the scaffold command in scripts.
+// TestMain lets the test binary double as the scaffold command in scripts,
+// and as scaffold-next, a later scaffold (see nextTemplates).
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){"scaffold": main})
+	testscript.Main(m, map[string]func(){"scaffold": main, "scaffold-next": mainNext})
 }
 
 // TestScripts runs the CLI scripts in testdata/script: each is a txtar

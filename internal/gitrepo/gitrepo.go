@@ -2,6 +2,8 @@
 // renders as commits without touching the user's work tree or index, and
 // leaves every merge to git itself, so conflicts look and resolve as in any
 // other git merge.
+//
+// It needs git 2.38 or later (merge-tree --write-tree previews a merge).
 package gitrepo
 
 import (
@@ -210,7 +212,7 @@ func (r *Repo) Operation(ctx context.Context) (string, error) {
 
 // Changes lists what `git status` shows as uncommitted in the work tree:
 // staged and unstaged changes and untracked files that are not ignored, as
-// "XY path" lines. Untracked files are listed whatever status.showUntrackedFiles
+// `git status --short` shows them ("M path", "?? path"). Untracked files are listed whatever status.showUntrackedFiles
 // says, since a merge could overwrite them.
 func (r *Repo) Changes(ctx context.Context) ([]string, error) {
 	out, err := r.git(ctx, "status", "--porcelain=v1", "-z", "--untracked-files=all")
@@ -224,7 +226,7 @@ func (r *Repo) Changes(ctx context.Context) ([]string, error) {
 		if len(f) < 4 {
 			continue
 		}
-		changes = append(changes, f)
+		changes = append(changes, strings.TrimSpace(f[:2])+" "+f[3:])
 		if f[0] == 'R' || f[0] == 'C' {
 			i++ // the source of a rename or copy follows
 		}
