@@ -7,7 +7,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -32,6 +34,8 @@ type updateOptions struct {
 	IO        *IOStreams
 	Build     build
 	Templates fs.FS
+	// Executable lists the rendered files that get mode 0755.
+	Executable []string
 
 	// Answers holds the answers given as flags; the rest come from
 	// .scaffold.yaml.
@@ -84,7 +88,7 @@ const updateExample = `  # Move the API to another domain: re-wire cookies, CORS
   scaffold update --bootstrap`
 
 func newUpdateCmd(ios *IOStreams, b build, runF func(context.Context, *updateOptions) error) *cobra.Command {
-	opts := &updateOptions{IO: ios, Build: b, Templates: scaffold.Templates()}
+	opts := &updateOptions{IO: ios, Build: b, Templates: scaffold.Templates(), Executable: scaffold.Executable}
 	cmd := &cobra.Command{
 		Use:     "update",
 		Short:   "Bring a project to this version of scaffold or to new answers",
@@ -215,8 +219,11 @@ func runUpdate(ctx context.Context, opts *updateOptions) error {
 		return fmt.Errorf("branch %s shares no history with the %s branch, so there is no base to merge against: if %s is left from another project, rename it (git branch -m %s %s-old) and run scaffold update --bootstrap",
 			branch, scaffoldBranch, scaffoldBranch, scaffoldBranch, scaffoldBranch)
 	}
+	if err := checkBranchHolds(ctx, t, tip); err != nil {
+		return err
+	}
 
-	files, err := renderProject(ctx, opts.Templates, answers, opts.Build.Version)
+	files, err := renderProject(ctx, opts, answers, opts.Build.Version)
 	if err != nil {
 		return err
 	}
@@ -381,6 +388,34 @@ func checkClean(ctx context.Context, repo *gitrepo.Repo) error {
 		strings.Join(shown, ", "), more)
 }
 
+// checkBranchHolds refuses a scaffold branch that holds the renders of
+// another project of the repository: merging this project's render against
+// it would delete the other one.
+func checkBranchHolds(ctx context.Context, t *target, tip string) error {
+	found, err := t.repo.Find(ctx, tip, answersFileName)
+	if err != nil {
+		return err
+	}
+	want := path.Join(t.prefix, answersFileName)
+	if slices.Contains(found, want) {
+		return nil
+	}
+	where := "no project"
+	if len(found) > 0 {
+		where = "the project at " + place(path.Dir(found[0]))
+	}
+	return fmt.Errorf("the %s branch holds the renders of %s, not of the one at %s: scaffold update keeps one project per repository",
+		scaffoldBranch, where, place(path.Dir(want)))
+}
+
+// place names a directory of the repository.
+func place(dir string) string {
+	if dir == "." {
+		return "the repository's root"
+	}
+	return dir + "/"
+}
+
 // noBranchError explains a repository without the scaffold branch.
 func noBranchError(ctx context.Context, repo *gitrepo.Repo) error {
 	remotes, err := repo.RemoteBranches(ctx, scaffoldBranch)
@@ -404,6 +439,9 @@ func bootstrap(ctx context.Context, opts *updateOptions, t *target, branch strin
 	if _, ok, err := repo.Commit(ctx, "refs/heads/"+scaffoldBranch); err != nil {
 		return err
 	} else if ok {
+		if err := checkBranchHolds(ctx, t, "refs/heads/"+scaffoldBranch); err != nil {
+			return err
+		}
 		return fmt.Errorf("the repository has a %s branch already, so there is nothing to bootstrap: run scaffold update (to record a new base instead, delete the branch first: git branch -D %s)", scaffoldBranch, scaffoldBranch)
 	}
 	// The base is stamped with the version .scaffold.yaml records, so the
@@ -413,7 +451,7 @@ func bootstrap(ctx context.Context, opts *updateOptions, t *target, branch strin
 	if stamp == "" {
 		stamp = opts.Build.Version
 	}
-	files, err := renderProject(ctx, opts.Templates, t.recorded.Answers, stamp)
+	files, err := renderProject(ctx, opts, t.recorded.Answers, stamp)
 	if err != nil {
 		return err
 	}
@@ -596,13 +634,14 @@ func printConflicts(w io.Writer, branch string, cs []gitrepo.Conflict) {
 	fmt.Fprintln(w, "or back out with git merge --abort (the render stays on the scaffold branch: scaffold update merges it again).")
 }
 
-// renderProject renders the project of a, stamped with version.
-func renderProject(ctx context.Context, templates fs.FS, a project.Answers, version string) ([]render.File, error) {
+// renderProject renders the project of a, stamped with version, exactly
+// as scaffold new would.
+func renderProject(ctx context.Context, opts *updateOptions, a project.Answers, version string) ([]render.File, error) {
 	p, err := project.Resolve(a, version)
 	if err != nil {
 		return nil, usageError{oneLine(err)}
 	}
-	return render.Render(ctx, templates, p, render.Options{Executable: scaffold.Executable})
+	return render.Render(ctx, opts.Templates, p, render.Options{Executable: opts.Executable})
 }
 
 // describeRender names a render for messages.

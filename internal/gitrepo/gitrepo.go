@@ -570,6 +570,21 @@ func (r *Repo) Diff(ctx context.Context, from, to, prefix string) ([]Change, err
 	return cs, nil
 }
 
+// Find lists the paths of the files named name in the tree of rev.
+func (r *Repo) Find(ctx context.Context, rev, name string) ([]string, error) {
+	out, err := r.git(ctx, "ls-tree", "-r", "-z", "--name-only", rev)
+	if err != nil {
+		return nil, err
+	}
+	var found []string
+	for _, p := range strings.Split(out, "\x00") {
+		if path.Base(p) == name {
+			found = append(found, p)
+		}
+	}
+	return found, nil
+}
+
 // RemoteBranches lists the remote-tracking branches named branch (such as
 // origin/scaffold).
 func (r *Repo) RemoteBranches(ctx context.Context, branch string) ([]string, error) {

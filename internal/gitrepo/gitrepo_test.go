@@ -14,15 +14,18 @@ import (
 )
 
 // isolate gives the test a git without the machine's configuration: no
-// identity unless the test sets one.
+// identity unless the test sets one (user.useConfigOnly: git must not guess
+// one from the host name).
 func isolate(t *testing.T) {
 	t.Helper()
 	if !Available() {
 		t.Skip("git is not installed")
 	}
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	global := filepath.Join(t.TempDir(), "gitconfig")
+	if err := os.WriteFile(global, []byte("[user]\n\tuseConfigOnly = true\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GIT_CONFIG_GLOBAL", global)
 	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
 	for _, v := range []string{"GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL", "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"} {
 		t.Setenv(v, "")
@@ -90,8 +93,9 @@ func TestInitCommitsExactlyTheFilesOnBothBranches(t *testing.T) {
 	// Not part of the project: stays untracked.
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644)
 	// A global excludes file must not keep a project file out.
-	os.WriteFile(filepath.Join(os.Getenv("HOME"), ".gitignore"), []byte("README.md\n"), 0o644)
-	git(t, dir, "config", "--global", "core.excludesFile", filepath.Join(os.Getenv("HOME"), ".gitignore"))
+	excludes := filepath.Join(t.TempDir(), "ignore")
+	os.WriteFile(excludes, []byte("README.md\n"), 0o644)
+	git(t, dir, "config", "--global", "core.excludesFile", excludes)
 
 	commit, err := Init(context.Background(), dir, project, "First", "pristine")
 	if err != nil {
@@ -134,12 +138,10 @@ func TestIdentity(t *testing.T) {
 	if env := r.Identity(ctx); env != nil {
 		t.Errorf("with user.name and user.email: %q, want nil", env)
 	}
-	// user.useConfigOnly without an email: git refuses to guess, and so
-	// scaffold signs.
+	// Without an email git refuses to guess, and so scaffold signs.
 	git(t, r.Root, "config", "--unset", "user.email")
-	git(t, r.Root, "config", "user.useConfigOnly", "true")
 	if env := r.Identity(ctx); env == nil {
-		t.Error("user.useConfigOnly without user.email: nil, want the fallback")
+		t.Error("without user.email: nil, want the fallback")
 	}
 }
 
