@@ -326,7 +326,9 @@ func TestChanges(t *testing.T) {
 }
 
 func TestParseStages(t *testing.T) {
-	rec := func(stage, path string) string { return "100644 0123456789abcdef0123456789abcdef01234567 " + stage + "\t" + path + "\x00" }
+	rec := func(stage, path string) string {
+		return "100644 0123456789abcdef0123456789abcdef01234567 " + stage + "\t" + path + "\x00"
+	}
 	out := rec("1", "both") + rec("2", "both") + rec("3", "both") +
 		rec("1", "we deleted") + rec("3", "we deleted") +
 		rec("1", "they deleted") + rec("2", "they deleted") +
