@@ -64,7 +64,14 @@ The generated project:
 The project is rendered into a staging directory and moved into place, so an
 error or Ctrl-C leaves nothing behind. A non-empty target is refused unless
 --force, which writes the project's files and leaves every other file as it
-was.`
+was.
+
+With git on PATH the project becomes a repository whose first commit, the
+project exactly as rendered, is on git's default branch and on the branch
+"scaffold": scaffold update merges later versions and answers from there, so
+keep that branch. Inside an existing repository (--force into one, or a
+subdirectory) scaffold commits nothing, and with --no-git it skips git: commit
+the files yourself, then run scaffold update --bootstrap once to use update.`
 
 const newExample = `  # Ask the questions on a terminal
   scaffold new myapp
@@ -111,7 +118,7 @@ func newNewCmd(ios *IOStreams, b build, runF func(context.Context, *newOptions) 
 	f.BoolVarP(&opts.Yes, "yes", "y", false, "never prompt: unanswered questions take their defaults")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print the files that would be written, with sizes; write nothing")
 	f.BoolVar(&opts.Force, "force", false, "allow a non-empty target: write the project's files, touch nothing else")
-	f.BoolVar(&opts.NoGit, "no-git", false, "skip git init and the first commit")
+	f.BoolVar(&opts.NoGit, "no-git", false, "skip git init and the first commit (scaffold update then needs --bootstrap once)")
 
 	cmd.RegisterFlagCompletionFunc("auth", fixedCompletion(project.AuthChoices))
 	cmd.RegisterFlagCompletionFunc("topology", fixedCompletion(project.TopologyChoices))
