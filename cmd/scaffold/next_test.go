@@ -19,18 +19,7 @@ const nextVersion = "v9.9.9-next"
 // (api/.gitignore), one added (CONTRIBUTING.md), one removed
 // (web/app/icon.svg) and one renamed (web/eslint.config.mjs to .js).
 func nextTemplates() fs.FS {
-	m := fstest.MapFS{}
-	err := fs.WalkDir(scaffold.Templates(), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(scaffold.Templates(), p)
-		m[p] = &fstest.MapFile{Data: b, Mode: 0o644}
-		return err
-	})
-	if err != nil {
-		panic(err)
-	}
+	m := copyTemplates()
 	edit := func(name, old, new string) {
 		f := m[name]
 		if f == nil || !strings.Contains(string(f.Data), old) {
@@ -51,6 +40,24 @@ func nextTemplates() fs.FS {
 	m["CONTRIBUTING.md"] = &fstest.MapFile{Data: []byte("# Contributing\n\nRun `make test` before sending a change.\n"), Mode: 0o644}
 	remove("web/app/icon.svg")
 	m["web/eslint.config.js"] = remove("web/eslint.config.mjs")
+	return m
+}
+
+// copyTemplates copies this binary's template tree into a map a test can
+// change.
+func copyTemplates() fstest.MapFS {
+	m := fstest.MapFS{}
+	err := fs.WalkDir(scaffold.Templates(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(scaffold.Templates(), p)
+		m[p] = &fstest.MapFile{Data: b, Mode: 0o644}
+		return err
+	})
+	if err != nil {
+		panic(err)
+	}
 	return m
 }
 

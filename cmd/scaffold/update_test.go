@@ -11,7 +11,6 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/scaffoldhq/scaffold"
 )
 
 // isolateGit gives the test a git without the machine's configuration and
@@ -65,20 +64,8 @@ func gitOut(t *testing.T, dir string, args ...string) string {
 }
 
 // templatesWith copies this binary's templates and applies change.
-func templatesWith(t *testing.T, change func(fstest.MapFS)) fstest.MapFS {
-	t.Helper()
-	m := fstest.MapFS{}
-	err := fs.WalkDir(scaffold.Templates(), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(scaffold.Templates(), p)
-		m[p] = &fstest.MapFile{Data: b, Mode: 0o644}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+func templatesWith(change func(fstest.MapFS)) fstest.MapFS {
+	m := copyTemplates()
 	change(m)
 	return m
 }
@@ -97,7 +84,7 @@ func TestUpdateToAlternateTemplates(t *testing.T) {
 	os.WriteFile(readme, bytes.Replace(b, []byte("# shop\n"), []byte("# Shop, by us\n"), 1), 0o644)
 	gitOut(t, dir, "commit", "-qam", "Our title")
 
-	v2 := templatesWith(t, func(m fstest.MapFS) {
+	v2 := templatesWith(func(m fstest.MapFS) {
 		m["bin/dev-setup"] = &fstest.MapFile{Data: []byte("#!/bin/sh\nset -eu\nmake setup\n")}
 		m["compose.yaml.tmpl"].Data = bytes.Replace(m["compose.yaml.tmpl"].Data, []byte("services:"), []byte("# v2: a comment\nservices:"), 1)
 	})
