@@ -15,8 +15,8 @@ import (
 // package of their own, edit a file no answer touches and, in other lines,
 // files the update rewrites; then move the API to another domain, and later
 // to hybrid auth on PostgreSQL. After each update the user's work is there,
-// the API builds and passes its own tests (and, after the move, the web app
-// type-checks). The Postgres tests run when TEST_DATABASE_URL is set.
+// the API builds and passes its own tests and the web app type-checks. The
+// API's Postgres tests run when TEST_DATABASE_URL is set.
 func TestUpdatedProjectBuilds(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: not building the updated project")
@@ -83,6 +83,7 @@ func TestUpdatedProjectBuilds(t *testing.T) {
 
 	update("--auth", "hybrid", "--db", "postgres")
 	checkAPI()
+	projecttest.Run(t, web, nil, 5*time.Minute, "npm", "run", "typecheck")
 }
 
 func write(t *testing.T, dir, name, content string) {
