@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
-
 )
 
 // isolateGit gives the test a git without the machine's configuration and
