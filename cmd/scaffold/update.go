@@ -281,7 +281,7 @@ func runUpdate(ctx context.Context, opts *updateOptions) error {
 	}
 	conflicts, err := repo.Merge(ctx, scaffoldBranch, subject+"\n\nMerge of "+what+" (branch "+scaffoldBranch+").")
 	if err != nil {
-		return fmt.Errorf("%w\nThe new render is on the %s branch; once the cause is fixed, scaffold update merges it", err, scaffoldBranch)
+		return fmt.Errorf("%w (the new render is on the %s branch: once the cause is fixed, scaffold update merges it)", err, scaffoldBranch)
 	}
 	if len(conflicts) > 0 {
 		printConflicts(out, branch, conflicts)
