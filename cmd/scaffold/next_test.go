@@ -62,18 +62,31 @@ func copyTemplates() fstest.MapFS {
 }
 
 // mainNext runs the CLI as the later scaffold of nextTemplates.
-func mainNext() {
+func mainNext() { mainAs(nextVersion, nextTemplates()) }
+
+// oldVersion is the version of the simulated earlier scaffold, which had
+// this version's templates.
+const oldVersion = "v0.1.0"
+
+// mainOld runs the CLI as that earlier scaffold.
+func mainOld() { mainAs(oldVersion, nil) }
+
+// mainAs runs the CLI as scaffold version, with templates for update (nil:
+// this binary's).
+func mainAs(version string, templates fs.FS) {
 	ios := SystemStreams()
-	b := build{Version: nextVersion, Commit: "next", Date: "unknown"}
+	b := build{Version: version, Commit: "test", Date: "unknown"}
 	root := newRootCmd(b, ios)
-	for _, c := range root.Commands() {
-		if c.Name() == "update" {
-			root.RemoveCommand(c)
+	if templates != nil {
+		for _, c := range root.Commands() {
+			if c.Name() == "update" {
+				root.RemoveCommand(c)
+			}
 		}
+		root.AddCommand(newUpdateCmd(ios, b, func(ctx context.Context, o *updateOptions) error {
+			o.Templates = templates
+			return runUpdate(ctx, o)
+		}))
 	}
-	root.AddCommand(newUpdateCmd(ios, b, func(ctx context.Context, o *updateOptions) error {
-		o.Templates = nextTemplates()
-		return runUpdate(ctx, o)
-	}))
 	os.Exit(execute(root, os.Args[1:], ios))
 }
