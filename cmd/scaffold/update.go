@@ -358,11 +358,7 @@ func findProject(ctx context.Context, dir string) (*target, error) {
 // in progress: the merge must not mix with them, and git merge --abort must
 // bring back exactly the last commit.
 func checkClean(ctx context.Context, repo *gitrepo.Repo) error {
-	op, err := repo.Operation(ctx)
-	if err != nil {
-		return err
-	}
-	if op != "" {
+	if op := repo.Operation(); op != "" {
 		how := "git " + op + " --abort"
 		if op == "merge" {
 			how = "git commit, or git merge --abort"

@@ -41,6 +41,9 @@ type Repo struct {
 	Root string
 	// gitDir is the absolute path of its git directory.
 	gitDir string
+
+	identity      []string
+	identityKnown bool
 }
 
 // Open finds the work tree that holds dir.
@@ -179,35 +182,22 @@ func (r *Repo) Branch(ctx context.Context) (string, error) {
 }
 
 // Operation names a git operation left half-done in the work tree (a merge,
-// rebase, cherry-pick, revert or bisect), or "" when there is none.
-func (r *Repo) Operation(ctx context.Context) (string, error) {
-	for _, op := range []struct{ name, ref string }{
+// rebase, cherry-pick, revert or bisect), or "" when there is none. Like git
+// itself, it looks for the state files in the work tree's git directory.
+func (r *Repo) Operation() string {
+	for _, op := range []struct{ name, file string }{
 		{"merge", "MERGE_HEAD"},
 		{"cherry-pick", "CHERRY_PICK_HEAD"},
 		{"revert", "REVERT_HEAD"},
-	} {
-		if _, ok, err := r.Commit(ctx, op.ref); err != nil || ok {
-			return op.name, err
-		}
-	}
-	for _, op := range []struct{ name, path string }{
 		{"rebase", "rebase-merge"},
 		{"rebase", "rebase-apply"},
 		{"bisect", "BISECT_LOG"},
 	} {
-		out, err := r.git(ctx, "rev-parse", "--git-path", op.path)
-		if err != nil {
-			return "", err
-		}
-		p := strings.TrimSpace(out)
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(r.Root, p)
-		}
-		if _, err := os.Stat(p); err == nil {
-			return op.name, nil
+		if _, err := os.Stat(filepath.Join(r.gitDir, op.file)); err == nil {
+			return op.name
 		}
 	}
-	return "", nil
+	return ""
 }
 
 // Changes lists what `git status` shows as uncommitted in the work tree:
@@ -238,7 +228,10 @@ func (r *Repo) Changes(ctx context.Context) ([]string, error) {
 // and committer when git has none configured (no user.name or user.email, or
 // user.useConfigOnly): nil when git knows who the user is.
 func (r *Repo) Identity(ctx context.Context) []string {
-	return identity(ctx, r.Root)
+	if !r.identityKnown {
+		r.identity, r.identityKnown = identity(ctx, r.Root), true
+	}
+	return r.identity
 }
 
 // FallbackName and FallbackEmail sign scaffold's commits when git has no

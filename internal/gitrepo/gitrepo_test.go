@@ -129,18 +129,25 @@ func TestIdentity(t *testing.T) {
 	isolate(t)
 	r := newRepo(t)
 	ctx := context.Background()
-	env := r.Identity(ctx)
+	identity := func() []string {
+		r, err := Open(ctx, r.Root) // Identity is cached per Repo
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Identity(ctx)
+	}
+	env := identity()
 	if !slices.Contains(env, "GIT_AUTHOR_NAME="+FallbackName) || !slices.Contains(env, "GIT_COMMITTER_EMAIL="+FallbackEmail) {
 		t.Errorf("without an identity: %q, want the fallback", env)
 	}
 	git(t, r.Root, "config", "user.name", "Ada")
 	git(t, r.Root, "config", "user.email", "ada@example.test")
-	if env := r.Identity(ctx); env != nil {
+	if env := identity(); env != nil {
 		t.Errorf("with user.name and user.email: %q, want nil", env)
 	}
 	// Without an email git refuses to guess, and so scaffold signs.
 	git(t, r.Root, "config", "--unset", "user.email")
-	if env := r.Identity(ctx); env == nil {
+	if env := identity(); env == nil {
 		t.Error("without user.email: nil, want the fallback")
 	}
 }
@@ -262,14 +269,14 @@ func TestCommitTreeMergeAndConflicts(t *testing.T) {
 	if !slices.Equal(conflicts, wantConflicts) {
 		t.Errorf("Merge conflicts = %+v, want %+v", conflicts, wantConflicts)
 	}
-	if op, _ := r.Operation(ctx); op != "merge" {
+	if op := r.Operation(); op != "merge" {
 		t.Errorf("Operation = %q, want merge", op)
 	}
 	if _, err := os.Stat(filepath.Join(r.Root, "web/app/notes/[id]/view.tsx")); err != nil {
 		t.Errorf("the rename was not merged: %v", err)
 	}
 	git(t, r.Root, "merge", "--abort")
-	if op, _ := r.Operation(ctx); op != "" {
+	if op := r.Operation(); op != "" {
 		t.Errorf("Operation after abort = %q", op)
 	}
 }
