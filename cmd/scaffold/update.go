@@ -245,7 +245,7 @@ func runUpdate(ctx context.Context, opts *updateOptions) error {
 	out := opts.IO.Out
 	what := describeRender(answers, opts.Build.Version)
 	if tree == baseTree {
-		fmt.Fprintf(out, "Up to date: the project has %s; nothing to do.\n", what)
+		fmt.Fprintf(out, "Already up to date: the project has %s; nothing to do.\n", what)
 		return nil
 	}
 

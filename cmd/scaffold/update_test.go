@@ -130,7 +130,7 @@ func TestUpdateToAlternateTemplates(t *testing.T) {
 	}
 
 	// Up to date with v2; v1's templates would take the script away again.
-	if code, out, _ := runScaffold(t, "v2.0.0", v2, exe, "update", "--dir", dir); code != 0 || !strings.HasPrefix(out, "Up to date") {
+	if code, out, _ := runScaffold(t, "v2.0.0", v2, exe, "update", "--dir", dir); code != 0 || !strings.HasPrefix(out, "Already up to date") {
 		t.Errorf("second v2 update: exit %d, %q; want up to date", code, out)
 	}
 	if code, out, _ := runScaffold(t, "v1.0.0", nil, nil, "update", "--dir", dir, "--dry-run"); code != 0 || !strings.Contains(out, "  deleted   bin/dev-setup\n") {
