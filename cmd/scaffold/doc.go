@@ -4,6 +4,7 @@
 // Usage:
 //
 //	scaffold new [NAME] [flags]
+//	scaffold update [--auth …] [--topology …] [--db …] [--dry-run] [--dir DIR] [--bootstrap]
 //	scaffold doctor --web URL --api URL [--topology T] [--register | --user U] [flags]
 //	scaffold version
 //	scaffold completion bash|zsh|fish|powershell
@@ -21,6 +22,19 @@
 // non-empty target is refused unless --force, which writes the project's
 // files and leaves every other file as it was. --dry-run prints the tree
 // that would be written. The project records its answers in .scaffold.yaml.
+// With git on PATH the project's first commit is on git's default branch and
+// on the branch "scaffold".
+//
+// Update brings a generated project to this version of scaffold, or to new
+// answers given as flags (the others come from .scaffold.yaml), keeping the
+// user's changes: it commits the new pristine render on the scaffold branch
+// and merges that branch into the current one with git's own merge. It needs
+// a clean work tree. A clean merge exits 0 with a merge commit; conflicts
+// exit 1 and stop like any git merge (resolve, git add, git commit; or git
+// merge --abort); a project that already matches the render is "up to date".
+// --dry-run previews the merge and writes nothing. --bootstrap records the
+// base of a project that has no scaffold branch (made with --no-git, or
+// inside another repository).
 //
 // Doctor diagnoses a running deployment's auth wiring as a browser on the
 // web app meets it: HTTPS, the topology the two URLs form, CORS, a sign-in
@@ -40,6 +54,10 @@
 //
 //	scaffold new shop --auth jwt --topology cross-site
 //	cd shop && make setup && make dev
+//
+// Later, move the API to the web app's origin, keeping your changes:
+//
+//	scaffold update --topology same-origin
 //
 // Once deployed, check it:
 //

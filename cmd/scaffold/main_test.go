@@ -16,9 +16,11 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the expected output in testdata/script")
 
-// TestMain lets the test binary double as the scaffold command in scripts.
+// TestMain lets the test binary double as the scaffold command in scripts,
+// as scaffold-next, a later scaffold (see nextTemplates), and as
+// scaffold-old, an earlier one.
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){"scaffold": main})
+	testscript.Main(m, map[string]func(){"scaffold": main, "scaffold-next": mainNext, "scaffold-old": mainOld})
 }
 
 // TestScripts runs the CLI scripts in testdata/script: each is a txtar

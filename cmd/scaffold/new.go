@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -17,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/scaffoldhq/scaffold"
+	"github.com/scaffoldhq/scaffold/internal/gitrepo"
 	"github.com/scaffoldhq/scaffold/internal/project"
 	"github.com/scaffoldhq/scaffold/internal/prompt"
 	"github.com/scaffoldhq/scaffold/internal/render"
@@ -64,7 +64,14 @@ The generated project:
 The project is rendered into a staging directory and moved into place, so an
 error or Ctrl-C leaves nothing behind. A non-empty target is refused unless
 --force, which writes the project's files and leaves every other file as it
-was.`
+was.
+
+With git on PATH the project becomes a repository whose first commit, the
+project exactly as rendered, is on git's default branch and on the branch
+"scaffold": scaffold update merges later versions and answers from there, so
+keep that branch. Inside an existing repository (--force into one, or a
+subdirectory) scaffold commits nothing, and with --no-git it skips git: commit
+the files yourself, then run scaffold update --bootstrap once to use update.`
 
 const newExample = `  # Ask the questions on a terminal
   scaffold new myapp
@@ -111,7 +118,7 @@ func newNewCmd(ios *IOStreams, b build, runF func(context.Context, *newOptions) 
 	f.BoolVarP(&opts.Yes, "yes", "y", false, "never prompt: unanswered questions take their defaults")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print the files that would be written, with sizes; write nothing")
 	f.BoolVar(&opts.Force, "force", false, "allow a non-empty target: write the project's files, touch nothing else")
-	f.BoolVar(&opts.NoGit, "no-git", false, "skip git init and the first commit")
+	f.BoolVar(&opts.NoGit, "no-git", false, "skip git init and the first commit (scaffold update then needs --bootstrap once)")
 
 	cmd.RegisterFlagCompletionFunc("auth", fixedCompletion(project.AuthChoices))
 	cmd.RegisterFlagCompletionFunc("topology", fixedCompletion(project.TopologyChoices))
@@ -193,7 +200,7 @@ func runNew(ctx context.Context, opts *newOptions) error {
 	out := opts.IO.Out
 	fmt.Fprintf(out, "Created %s in %s (%s auth, %s, %s).\n", answers.Name, displayPath(dir), answers.Auth, answers.Topology, answers.DB)
 	if !opts.NoGit {
-		if msg := gitInit(ctx, dir, opts.Build.Version); msg != "" {
+		if msg := gitInit(ctx, dir, files, opts.Build.Version); msg != "" {
 			fmt.Fprintln(opts.IO.ErrOut, msg)
 		}
 	}
@@ -259,20 +266,27 @@ type answersFile struct {
 }
 
 func readAnswersFile(name string) (project.Answers, error) {
+	f, err := loadAnswersFile(name)
+	return f.Answers, err
+}
+
+// loadAnswersFile reads and validates an answers file, strictly: an unknown
+// key is an error.
+func loadAnswersFile(name string) (answersFile, error) {
 	b, err := os.ReadFile(name)
 	if err != nil {
-		return project.Answers{}, usageErrorf("read answers file: %w", err)
+		return answersFile{}, usageErrorf("read answers file: %w", err)
 	}
 	var f answersFile
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
-		return project.Answers{}, usageErrorf("answers file %s: %s", name, strings.ReplaceAll(err.Error(), "\n", "; "))
+		return answersFile{}, usageErrorf("answers file %s: %s", name, strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
 	if err := f.Answers.Validate(); err != nil {
-		return project.Answers{}, usageErrorf("answers file %s: %w", name, oneLine(err))
+		return answersFile{}, usageErrorf("answers file %s: %w", name, oneLine(err))
 	}
-	return f.Answers, nil
+	return f, nil
 }
 
 // oneLine joins the lines of a joined error with "; ".
@@ -425,28 +439,24 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// gitInit makes the first commit of a new project. It returns a warning to
-// print, or "" when all went well or there is nothing to do: git missing,
-// or the target already inside a work tree (--force into a repository).
-func gitInit(ctx context.Context, dir, version string) string {
-	if _, err := exec.LookPath("git"); err != nil {
+// gitInit makes the project a git repository whose first commit holds the
+// pristine render, on git's default branch and on the scaffold branch, the
+// base of scaffold update. It returns a message to print, or "" when all
+// went well or git is not installed.
+func gitInit(ctx context.Context, dir string, files []render.File, version string) string {
+	if !gitrepo.Available() {
 		return ""
 	}
-	if exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "--is-inside-work-tree").Run() == nil {
-		return ""
+	if repo, err := gitrepo.Open(ctx, dir); err == nil {
+		// Committing here would commit into someone else's history; the
+		// user decides what goes into it.
+		return fmt.Sprintf("note: no commit made: %s is inside the git repository %s.\n"+
+			"Commit the project's files yourself; if the repository has no %s branch yet, run scaffold update --bootstrap after that commit, so that scaffold update can merge later versions and answers.",
+			displayPath(dir), repo.Root, scaffoldBranch)
 	}
-	steps := [][]string{
-		{"init", "-q"},
-		{"add", "-A"},
-		{"commit", "-q", "--no-verify", "-m", "Initial commit from scaffold " + version},
-	}
-	for _, s := range steps {
-		cmd := exec.CommandContext(ctx, "git", s...)
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Sprintf("warning: git %s failed, so the project has no first commit (%v): %s\nThe project itself is complete; commit it yourself.",
-				s[0], err, strings.TrimSpace(string(out)))
-		}
+	if _, err := gitrepo.Init(ctx, dir, files, "Initial commit from scaffold "+version, scaffoldBranch); err != nil {
+		return fmt.Sprintf("warning: the project has no first commit (%v).\n"+
+			"The project itself is complete: commit it yourself, then run scaffold update --bootstrap so that scaffold update can merge later versions and answers.", err)
 	}
 	return ""
 }

@@ -38,10 +38,14 @@ var errCancelled = errors.New("cancelled; nothing was written")
 // Execute runs scaffold with args and returns the exit code. Errors are
 // printed here, once.
 func Execute(b build, args []string, ios *IOStreams) int {
+	return execute(newRootCmd(b, ios), args, ios)
+}
+
+// execute runs the command tree root; tests pass one with replaced commands.
+func execute(root *cobra.Command, args []string, ios *IOStreams) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	root := newRootCmd(b, ios)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
@@ -91,6 +95,7 @@ fetch credentials are wired consistently for the way you deploy them.`,
 
 	root.AddCommand(
 		newNewCmd(ios, b, nil),
+		newUpdateCmd(ios, b, nil),
 		newDoctorCmd(ios, b, nil),
 		newVersionCmd(ios, b),
 		newCompletionCmd(ios),
