@@ -99,6 +99,9 @@ type stack struct {
 
 	webServer *server
 	jwtKey    string   // PEM, for jwt and hybrid
+	// smtpURL is the project's test mail server (web/e2e/mail-server.mjs),
+	// which writes the mails the API sends to mailDir for the tests.
+	smtpURL, mailDir string
 	ownSpecs  []string // the project's own Playwright tests, relative to web/
 }
 
@@ -150,10 +153,13 @@ func runCombination(t *testing.T, a project.Answers, key, browser, artifacts str
 	// After the build: next build type-checks every .ts file of the project.
 	installScaffoldSpecs(t, st.web)
 
+	// Started as the project's README says (npm start), which in
+	// same-origin preloads forwarded-for.mjs.
 	st.webServer = startServer(t, "web", st.web, filepath.Join(artifacts, "web.log"),
-		[]string{"NEXT_TELEMETRY_DISABLED=1", fmt.Sprintf("API_URL=http://127.0.0.1:%d", st.apiPort)},
-		"node_modules/.bin/next", "start", "--port", fmt.Sprint(st.webPort))
+		[]string{"NEXT_TELEMETRY_DISABLED=1", fmt.Sprintf("API_URL=http://127.0.0.1:%d", st.apiPort), fmt.Sprintf("PORT=%d", st.webPort)},
+		"npm", "start")
 	st.webServer.waitReady(t, fmt.Sprintf("http://127.0.0.1:%d/", st.webPort), serverReadyDeadline)
+	st.smtpURL, st.mailDir = startMailServer(t, st.web, artifacts)
 
 	t.Run("sqlite", func(t *testing.T) {
 		db := "sqlite:" + filepath.Join(t.TempDir(), "app.db")
@@ -201,6 +207,7 @@ func (st *stack) browserTests(t *testing.T, apiBin, db string, control bool) {
 		}
 		st.playwright(t, api, "flow", run{specs: specs, projects: []string{chromium, chromiumCookiesOff}, filters: filters,
 			env: attackers(t)})
+		st.checkClientAddress(t)
 	})
 
 	if !control {
@@ -255,7 +262,16 @@ func (st *stack) startAPI(t *testing.T, bin, db string, extra ...string) *server
 		fmt.Sprintf("ADDR=127.0.0.1:%d", st.apiPort),
 		"DATABASE_URL=" + db,
 		"APP_ORIGINS=" + st.webOrigin,
+		// Every test registers fresh accounts, all from 127.0.0.1; the
+		// sign-in limits stay as shipped (clientAddressCheck relies on them).
+		"RATE_LIMIT_REGISTER=1000/1h",
 	}
+	if st.p.WebProxiesAPI {
+		// The web server connects from here and forwards the browser's
+		// address, as make dev and the README set it up.
+		env = append(env, "TRUSTED_PROXIES="+st.p.Dev.TrustedProxies)
+	}
+	env = append(env, "SMTP_URL="+st.smtpURL, "MAIL_FROM=myapp <no-reply@example.com>")
 	if st.p.BearerTokens {
 		env = append(env, "JWT_PRIVATE_KEY="+st.jwtKey)
 	}
@@ -323,6 +339,7 @@ func (st *stack) playwright(t *testing.T, api *server, name string, r run) strin
 		"SCAFFOLD_API_BASE=" + st.apiBase,
 		"SCAFFOLD_AUTH=" + string(st.p.Auth),
 		"SCAFFOLD_ACCESS_TOKEN_TTL_MS=" + fmt.Sprint(accessTokenTTL.Milliseconds()),
+		"MAIL_DIR=" + st.mailDir,
 	}, r.env...)
 	ctx, cancel := context.WithTimeout(context.Background(), playwrightRunLimit)
 	defer cancel()

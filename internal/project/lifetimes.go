@@ -40,6 +40,9 @@ type Lifetimes struct {
 	SessionIdle, Session        Duration
 	AccessToken, MaxAccessToken Duration
 	RefreshToken, RefreshGrace  Duration
+	// PasswordReset and EmailVerify are the lifetimes of the links mailed
+	// (PASSWORD_RESET_TTL, EMAIL_VERIFY_TTL).
+	PasswordReset, EmailVerify Duration
 }
 
 // defaultLifetimes: a week-long session that ends after a day unused; an
@@ -47,7 +50,8 @@ type Lifetimes struct {
 // (OWASP and the spec: at most 15 minutes); a refresh token that, like a
 // session, expires after a day unused (its family ends with the session
 // lifetime however often it rotates); a grace window long enough for two
-// tabs and a retry.
+// tabs and a retry; a reset link short-lived, as OWASP advises, a
+// verification link good for a couple of days of not reading mail.
 var defaultLifetimes = Lifetimes{
 	SessionIdle:    Duration(24 * time.Hour),
 	Session:        Duration(7 * 24 * time.Hour),
@@ -55,4 +59,6 @@ var defaultLifetimes = Lifetimes{
 	MaxAccessToken: Duration(15 * time.Minute),
 	RefreshToken:   Duration(24 * time.Hour),
 	RefreshGrace:   Duration(30 * time.Second),
+	PasswordReset:  Duration(30 * time.Minute),
+	EmailVerify:    Duration(48 * time.Hour),
 }

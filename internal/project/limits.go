@@ -46,6 +46,9 @@ type Limits struct {
 	LoginAccount Limit
 	// Register: registrations from one client.
 	Register Limit
+	// Mail: password-reset and verification mails asked for by one client,
+	// and for one address.
+	Mail Limit
 	// HashQueuePerCPU bounds the sign-ins waiting for a password-hash slot:
 	// this many per CPU wait, the next get 503 busy at once.
 	HashQueuePerCPU int
@@ -56,5 +59,6 @@ var defaultLimits = Limits{
 	LoginClient:        Limit{Events: 20, Per: Duration(time.Minute)},
 	LoginAccount:       Limit{Events: 100, Per: Duration(time.Hour)},
 	Register:           Limit{Events: 10, Per: Duration(time.Hour)},
+	Mail:               Limit{Events: 5, Per: Duration(time.Hour)},
 	HashQueuePerCPU:    4,
 }

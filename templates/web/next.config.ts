@@ -13,6 +13,12 @@ const nextConfig: NextConfig = {
           { key: "X-Frame-Options", value: "DENY" },
         ],
       },
+      {
+        // Pages opened from a mailed link, which carries a token: nothing
+        // they load or link to learns the address.
+        source: "/:page(reset-password|verify-email)",
+        headers: [{ key: "Referrer-Policy", value: "no-referrer" }],
+      },
     ];
   },
 };

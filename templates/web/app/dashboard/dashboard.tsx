@@ -3,7 +3,10 @@
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useState, useTransition } from "react";
 
+import Link from "next/link";
+
 import { Field } from "@/components/field";
+import { VerifyBanner } from "@/components/verify-banner";
 import { api, toApiError, type ApiError, type Note, type User } from "@/lib/api";
 
 type Data = {
@@ -84,8 +87,13 @@ export function Dashboard({ initial }: { initial: Data | null }) {
             Signed in as <strong>{data.user.email}</strong>
           </p>
         </div>
-        <SignOutButton onError={fail} />
+        <div className="actions">
+          <Link href="/settings">Settings</Link>
+          <SignOutButton onError={fail} />
+        </div>
       </div>
+
+      {!data.user.email_verified && <VerifyBanner />}
 
       <NoteForm
         onCreated={(note) => {

@@ -1,0 +1,48 @@
+"use client";
+
+import { useActionState } from "react";
+
+import { Field } from "@/components/field";
+import { api, toApiError, type ApiError } from "@/lib/api";
+
+type State = { error: ApiError | null; sent: string | null; email: string };
+
+export function ForgotForm() {
+  const [state, formAction, pending] = useActionState(
+    async (_prev: State, form: FormData): Promise<State> => {
+      const email = String(form.get("email") ?? "");
+      try {
+        // The same answer whether or not an account uses the address.
+        return { error: null, sent: await api.forgotPassword(email), email };
+      } catch (err) {
+        return { error: toApiError(err), sent: null, email };
+      }
+    },
+    { error: null, sent: null, email: "" },
+  );
+
+  if (state.sent) {
+    return (
+      <p role="status" className="notice">
+        {state.sent} If it does not arrive within a few minutes, check your spam folder.
+      </p>
+    );
+  }
+  return (
+    <form action={formAction} className="form" noValidate>
+      <Field name="email" label="Email" error={state.error?.fields.email}>
+        {(control) => (
+          <input {...control} type="email" autoComplete="email" required defaultValue={state.email} />
+        )}
+      </Field>
+      {state.error && (
+        <p role="alert" className="alert">
+          {state.error.message}
+        </p>
+      )}
+      <button type="submit" disabled={pending} aria-busy={pending}>
+        Send reset link
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,65 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useActionState, useState } from "react";
+
+import { Field } from "@/components/field";
+import { PasswordStrength } from "@/components/password-strength";
+import { useStripTokenFromUrl } from "@/components/use-link-token";
+import { api, toApiError, type ApiError } from "@/lib/api";
+
+export function ResetForm({ token }: { token: string }) {
+  useStripTokenFromUrl();
+  const router = useRouter();
+  const [password, setPassword] = useState("");
+  const [error, formAction, pending] = useActionState(
+    async (_prev: ApiError | null, form: FormData): Promise<ApiError | null> => {
+      try {
+        await api.resetPassword(token, String(form.get("password") ?? ""));
+      } catch (err) {
+        return toApiError(err);
+      }
+      router.replace("/login?reset=done");
+      return null;
+    },
+    null,
+  );
+
+  return (
+    <form action={formAction} className="form" noValidate>
+      <p className="muted">Setting a new password signs you out on every device.</p>
+      <Field
+        name="password"
+        label="New password"
+        hint={<PasswordStrength password={password} />}
+        error={error?.fields.password}
+      >
+        {(control) => (
+          <input
+            {...control}
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={12}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        )}
+      </Field>
+      {error && (
+        <p role="alert" className="alert">
+          {error.message}
+          {error.code === "invalid_token" && (
+            <>
+              {" "}
+              <Link href="/forgot-password">Ask for a new link</Link>.
+            </>
+          )}
+        </p>
+      )}
+      <button type="submit" disabled={pending} aria-busy={pending}>
+        Set new password
+      </button>
+    </form>
+  );
+}
