@@ -50,7 +50,11 @@ var summarized = map[string]bool{"go.sum": true, "package-lock.json": true}
 // its template, unchanged.
 func goldenArchive(a project.Answers, files []render.File) *txtar.Archive {
 	var comment bytes.Buffer
-	fmt.Fprintf(&comment, "scaffold new %s --auth %s --topology %s --db %s --module %s\n\n", a.Name, a.Auth, a.Topology, a.DB, a.Module)
+	redis := ""
+	if a.Redis.On() {
+		redis = " --redis"
+	}
+	fmt.Fprintf(&comment, "scaffold new %s --auth %s --topology %s --db %s%s --module %s\n\n", a.Name, a.Auth, a.Topology, a.DB, redis, a.Module)
 	ar := &txtar.Archive{}
 	for _, f := range files {
 		full := f.Rendered && !summarized[path.Base(f.Path)]

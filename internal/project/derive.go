@@ -24,6 +24,9 @@ type Project struct {
 
 	// Database, one true.
 	SQLite, Postgres bool
+	// Redis: sessions, rate-limit counters and revoked refresh token
+	// families live in Redis, shared by every API instance (with Postgres).
+	Redis bool
 
 	// Topology, one true.
 	SameOrigin, SameSite, CrossSite bool
@@ -90,6 +93,8 @@ type Dev struct {
 	TrustedProxies string
 	// DatabaseURL is the default of DATABASE_URL.
 	DatabaseURL string
+	// RedisURL is the default of REDIS_URL in development (with --redis).
+	RedisURL string
 	// PostgresDB is the database compose.yaml creates (with --db postgres).
 	PostgresDB string
 }
@@ -111,6 +116,7 @@ func Resolve(a Answers, scaffoldVersion string) (*Project, error) {
 		Hybrid:          a.Auth == AuthHybrid,
 		SQLite:          a.DB == SQLite,
 		Postgres:        a.DB == Postgres,
+		Redis:           a.Redis.On(),
 		SameOrigin:      a.Topology == SameOrigin,
 		SameSite:        a.Topology == SameSite,
 		CrossSite:       a.Topology == CrossSite,
@@ -153,6 +159,9 @@ func Resolve(a Answers, scaffoldVersion string) (*Project, error) {
 	case CrossSite:
 		p.Dev.PublicAPIURL = "http://127.0.0.1:8080"
 	}
+	if p.Redis {
+		p.Dev.RedisURL = "redis://localhost:6379/0"
+	}
 	if p.Postgres {
 		p.Dev.PostgresDB = dbName(a.Name)
 		p.Dev.DatabaseURL = "postgres://postgres:postgres@localhost:5432/" + p.Dev.PostgresDB + "?sslmode=disable"
@@ -173,21 +182,31 @@ func dbName(name string) string {
 	return string(b)
 }
 
-// All returns every combination of auth, topology and database for name, in
-// a stable order.
+// All returns every combination of auth, topology, database and Redis for
+// name, in a stable order.
 func All(name string) []Answers {
 	var all []Answers
 	for _, au := range AuthChoices {
 		for _, t := range TopologyChoices {
 			for _, d := range DBChoices {
-				all = append(all, Answers{Name: name, Module: name, Auth: Auth(au.Value), Topology: Topology(t.Value), DB: DB(d.Value)})
+				a := Answers{Name: name, Module: name, Auth: Auth(au.Value), Topology: Topology(t.Value), DB: DB(d.Value), Redis: No}
+				all = append(all, a)
+				if a.DB == Postgres {
+					a.Redis = Yes
+					all = append(all, a)
+				}
 			}
 		}
 	}
 	return all
 }
 
-// Key names a combination, e.g. "session-same-origin-sqlite".
+// Key names a combination, e.g. "session-same-origin-sqlite" or
+// "jwt-cross-site-postgres-redis".
 func (a Answers) Key() string {
-	return fmt.Sprintf("%s-%s-%s", a.Auth, a.Topology, a.DB)
+	key := fmt.Sprintf("%s-%s-%s", a.Auth, a.Topology, a.DB)
+	if a.Redis.On() {
+		key += "-redis"
+	}
+	return key
 }

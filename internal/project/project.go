@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 
+	"go.yaml.in/yaml/v3"
 	"golang.org/x/mod/module"
 )
 
@@ -79,6 +80,44 @@ type Answers struct {
 	Auth     Auth     `yaml:"auth,omitempty"`
 	Topology Topology `yaml:"topology,omitempty"`
 	DB       DB       `yaml:"db,omitempty"`
+	// Redis keeps sessions, rate limits and revocations in Redis, shared by
+	// every API instance (SPEC §7); it needs Postgres.
+	Redis Toggle `yaml:"redis,omitempty"`
+}
+
+// Toggle is a yes/no answer that can also be unanswered, which a bool
+// cannot say: --redis=false must override an answers file's redis: true.
+type Toggle uint8
+
+// The values of a Toggle.
+const (
+	Unanswered Toggle = iota
+	No
+	Yes
+)
+
+// ToggleOf is Yes for true and No for false.
+func ToggleOf(b bool) Toggle {
+	if b {
+		return Yes
+	}
+	return No
+}
+
+// On reports whether the answer is yes.
+func (t Toggle) On() bool { return t == Yes }
+
+// MarshalYAML writes a Toggle as a YAML boolean.
+func (t Toggle) MarshalYAML() (any, error) { return t == Yes, nil }
+
+// UnmarshalYAML reads a YAML boolean.
+func (t *Toggle) UnmarshalYAML(value *yaml.Node) error {
+	var b bool
+	if err := value.Decode(&b); err != nil {
+		return fmt.Errorf("line %d: %q is not true or false", value.Line, value.Value)
+	}
+	*t = ToggleOf(b)
+	return nil
 }
 
 // Merge returns a with every unanswered field taken from b.
@@ -98,6 +137,9 @@ func (a Answers) Merge(b Answers) Answers {
 	if a.DB == "" {
 		a.DB = b.DB
 	}
+	if a.Redis == Unanswered {
+		a.Redis = b.Redis
+	}
 	return a
 }
 
@@ -108,6 +150,7 @@ func (a Answers) WithDefaults() Answers {
 		Auth:     AuthSession,
 		Topology: SameOrigin,
 		DB:       SQLite,
+		Redis:    No,
 	})
 }
 
@@ -197,11 +240,15 @@ func (a Answers) Validate() error {
 	if a.DB != "" {
 		errs = append(errs, ValidateDB(a.DB))
 	}
+	if a.Redis.On() && a.DB != "" && a.DB != Postgres {
+		errs = append(errs, fmt.Errorf("redis needs the postgres database (users and notes stay in PostgreSQL): add --db postgres, or drop --redis"))
+	}
 	return errors.Join(errs...)
 }
 
 // Missing lists the questions still unanswered, by flag name ("name" for the
-// positional NAME).
+// positional NAME). Redis is not among them: unanswered, it is no, and it is
+// only a question with Postgres.
 func (a Answers) Missing() []string {
 	var m []string
 	if a.Name == "" {

@@ -56,7 +56,7 @@ func TestMergeAndDefaults(t *testing.T) {
 	flags := Answers{Name: "shop", Auth: AuthJWT}
 	file := Answers{Name: "other", Auth: AuthHybrid, DB: Postgres}
 	got := flags.Merge(file).WithDefaults()
-	want := Answers{Name: "shop", Module: "shop", Auth: AuthJWT, Topology: SameOrigin, DB: Postgres}
+	want := Answers{Name: "shop", Module: "shop", Auth: AuthJWT, Topology: SameOrigin, DB: Postgres, Redis: No}
 	if got != want {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
@@ -119,11 +119,37 @@ func TestResolveModes(t *testing.T) {
 			t.Errorf("%s: DatabaseURL = %q", a.Key(), p.Dev.DatabaseURL)
 		}
 	}
-	if n := len(All("x")); n != 18 {
-		t.Errorf("All has %d combinations, want 18", n)
+	// 3 auth modes × 3 topologies × (SQLite, Postgres, Postgres with Redis).
+	if n := len(All("x")); n != 27 {
+		t.Errorf("All has %d combinations, want 27", n)
 	}
 	if _, err := Resolve(Answers{Name: "x"}, "v1"); err == nil {
 		t.Error("Resolve accepted unanswered questions")
+	}
+}
+
+func TestRedisNeedsPostgres(t *testing.T) {
+	for _, a := range All("x") {
+		p, err := Resolve(a, "v1")
+		if err != nil {
+			t.Fatalf("%s: %v", a.Key(), err)
+		}
+		if p.Redis != (a.Redis == Yes) || p.Redis && (!p.Postgres || p.Dev.RedisURL == "") {
+			t.Errorf("%s: Redis %v, Postgres %v, RedisURL %q", a.Key(), p.Redis, p.Postgres, p.Dev.RedisURL)
+		}
+	}
+	err := Answers{DB: SQLite, Redis: Yes}.Validate()
+	if err == nil || !strings.Contains(err.Error(), "--db postgres") {
+		t.Errorf("redis with sqlite: %v", err)
+	}
+	if err := (Answers{Redis: Yes}).Validate(); err != nil {
+		t.Errorf("redis with the database unanswered: %v", err)
+	}
+	if got := (Answers{Redis: Yes}).Merge(Answers{Redis: No}); got.Redis != Yes {
+		t.Errorf("Merge overrode an answered toggle: %v", got.Redis)
+	}
+	if got := (Answers{}).Merge(Answers{Redis: No}); got.Redis != No {
+		t.Errorf("Merge did not fill an unanswered toggle: %v", got.Redis)
 	}
 }
 
