@@ -23,6 +23,8 @@ var moduleVariants = []struct {
 	cond  string // the template condition, "" for the final else
 	holds func(p *project.Project) bool
 }{
+	{"and .Redis .BearerTokens", func(p *project.Project) bool { return p.Redis && p.BearerTokens }},
+	{".Redis", func(p *project.Project) bool { return p.Redis }},
 	{"and .BearerTokens .Postgres", func(p *project.Project) bool { return p.BearerTokens && p.Postgres }},
 	{".BearerTokens", func(p *project.Project) bool { return p.BearerTokens }},
 	{".Postgres", func(p *project.Project) bool { return p.Postgres }},
