@@ -91,8 +91,8 @@ func TestResolveCookies(t *testing.T) {
 		if (p.Cookie.SameSite == "None" || p.Cookie.Partitioned) && !p.Cookie.SecureInDevelopment {
 			t.Errorf("%s: SameSite=None/Partitioned without Secure in development", tt.topology)
 		}
-		if p.CORS != tt.cors || p.WebProxiesAPI != tt.proxies || p.ServerSeesCookies != tt.serverSees {
-			t.Errorf("%s: CORS %v, proxy %v, server sees cookies %v", tt.topology, p.CORS, p.WebProxiesAPI, p.ServerSeesCookies)
+		if p.CORS != tt.cors || p.WebProxiesAPI != tt.proxies || p.ServerMaySeeCookies != tt.serverSees {
+			t.Errorf("%s: CORS %v, proxy %v, server sees cookies %v", tt.topology, p.CORS, p.WebProxiesAPI, p.ServerMaySeeCookies)
 		}
 		if p.Dev.PublicAPIURL != tt.publicAPIURL {
 			t.Errorf("%s: PublicAPIURL = %q, want %q", tt.topology, p.Dev.PublicAPIURL, tt.publicAPIURL)
