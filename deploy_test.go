@@ -306,7 +306,7 @@ func TestDeployToolchains(t *testing.T) {
 			t.Errorf("%s: api/Dockerfile's images %v", a.Key(), api)
 		}
 		for _, m := range from.FindAllStringSubmatch(string(fileOf(t, files, "web/Dockerfile")), -1) {
-			if m[1] != "node:"+p.Deploy.Images.NodeVersion+"-alpine" {
+			if m[1] != p.Deploy.Images.Node || !strings.Contains(m[1], ":"+p.Deploy.Images.NodeVersion+"-") {
 				t.Errorf("%s: web/Dockerfile builds FROM %s; CI tests Node.js %s", a.Key(), m[1], p.Deploy.Images.NodeVersion)
 			}
 		}

@@ -74,17 +74,19 @@ func deployFor(t Topology) Deploy {
 		d.PublicAPIURL = "https://" + d.APIHost
 	}
 
+	// Fully qualified names: podman, unlike docker, does not assume
+	// docker.io for a short one.
 	const goVersion, nodeVersion = "1.26", "24"
 	d.Images = Images{
 		GoVersion:   goVersion,
 		NodeVersion: nodeVersion,
-		GoBuild:     "golang:" + goVersion + "-alpine",
-		Node:        "node:" + nodeVersion + "-alpine",
+		GoBuild:     "docker.io/library/golang:" + goVersion + "-alpine",
+		Node:        "docker.io/library/node:" + nodeVersion + "-alpine",
 		// Static: no libc, no shell, no package manager; the nonroot tag
 		// runs as uid 65532.
 		APIRuntime: "gcr.io/distroless/static-debian13:nonroot",
-		Caddy:      "caddy:2",
-		Postgres:   "postgres:17",
+		Caddy:      "docker.io/library/caddy:2",
+		Postgres:   "docker.io/library/postgres:17",
 	}
 	return d
 }
