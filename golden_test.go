@@ -162,7 +162,9 @@ func TestTemplateTree(t *testing.T) {
 				t.Errorf("%s: %s prints <no value>", a.Key(), f.Path)
 			}
 		}
-		for _, p := range []string{"README.md", "Makefile", ".scaffold.yaml", ".gitignore"} {
+		for _, p := range []string{"README.md", "Makefile", ".scaffold.yaml", ".gitignore",
+			"api/Dockerfile", "api/.dockerignore", "web/Dockerfile", "web/.dockerignore",
+			"deploy/compose.yaml", "deploy/Caddyfile", "deploy/.env.example", ".github/workflows/ci.yml"} {
 			if !paths[p] {
 				t.Errorf("%s: missing %s", a.Key(), p)
 			}

@@ -289,12 +289,12 @@ func buildProductionAPI(t *testing.T, api string) string {
 
 // startStandalone starts the web app's production server the way
 // web/Dockerfile starts it: `node server.js` in the standalone output, with
-// NODE_ENV=production and the address in HOSTNAME and PORT (the image
-// listens on 0.0.0.0:3000; here a free loopback port).
+// NODE_ENV=production and the image's HOSTNAME (every IPv4 interface), on a
+// free PORT instead of 3000.
 func startStandalone(t testing.TB, web, logPath string, port int, env []string) *server {
 	t.Helper()
 	return startServer(t, "web", filepath.Join(web, ".next", "standalone"), logPath,
-		append([]string{"NODE_ENV=production", "NEXT_TELEMETRY_DISABLED=1", "HOSTNAME=127.0.0.1", fmt.Sprintf("PORT=%d", port)}, env...),
+		append([]string{"NODE_ENV=production", "NEXT_TELEMETRY_DISABLED=1", "HOSTNAME=0.0.0.0", fmt.Sprintf("PORT=%d", port)}, env...),
 		"node", "server.js")
 }
 
