@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"strings"
@@ -166,7 +167,9 @@ func TestTemplateTree(t *testing.T) {
 				t.Errorf("%s: %s prints <no value>", a.Key(), f.Path)
 			}
 		}
-		for _, p := range []string{"README.md", "Makefile", ".scaffold.yaml", ".gitignore"} {
+		for _, p := range []string{"README.md", "Makefile", ".scaffold.yaml", ".gitignore",
+			"api/Dockerfile", "api/.dockerignore", "web/Dockerfile", "web/.dockerignore",
+			"deploy/compose.yaml", "deploy/Caddyfile", "deploy/.env.example", ".github/workflows/ci.yml"} {
 			if !paths[p] {
 				t.Errorf("%s: missing %s", a.Key(), p)
 			}
@@ -179,5 +182,26 @@ func TestTemplateTree(t *testing.T) {
 		if !executable[p] {
 			t.Errorf("scaffold.Executable lists %s, which no combination renders", p)
 		}
+	}
+}
+
+// TestTemplatesAreTracked: every file under templates/ is in git. The
+// generated .gitignore lives in templates/ and applies to scaffold's own
+// repository too, so a template such as deploy/.env.example.tmpl (".env.*")
+// can be ignored: it renders here and is missing from every clone, and CI.
+// Such a file must be added with git add -f.
+func TestTemplatesAreTracked(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	if err := exec.Command("git", "rev-parse", "--is-inside-work-tree").Run(); err != nil {
+		t.Skip("not a git checkout")
+	}
+	out, err := exec.Command("git", "ls-files", "--others", "--ignored", "--exclude-standard", "templates").Output()
+	if err != nil {
+		t.Fatalf("git ls-files: %v", err)
+	}
+	if files := strings.TrimSpace(string(out)); files != "" {
+		t.Errorf("template files that git ignores, so that clones lack them (add them with git add -f):\n%s", files)
 	}
 }

@@ -147,17 +147,15 @@ func runCombination(t *testing.T, a project.Answers, key, browser, artifacts str
 	apiBin := buildAPI(t, filepath.Join(dir, "api"))
 	st.web = filepath.Join(dir, "web")
 	projecttest.InstallNodeModules(t, st.web)
+	// npm run build: next build, then the standalone server's assets.
 	projecttest.Run(t, st.web, []string{"NEXT_TELEMETRY_DISABLED=1", "NEXT_PUBLIC_API_URL=" + publicAPIURL},
-		8*time.Minute, "node_modules/.bin/next", "build")
+		8*time.Minute, "npm", "run", "build")
 	st.ownSpecs = specFiles(t, st.web)
 	// After the build: next build type-checks every .ts file of the project.
 	installScaffoldSpecs(t, st.web)
 
-	// Started as the project's README says (npm start), which in
-	// same-origin preloads forwarded-for.mjs.
-	st.webServer = startServer(t, "web", st.web, filepath.Join(artifacts, "web.log"),
-		[]string{"NEXT_TELEMETRY_DISABLED=1", fmt.Sprintf("API_URL=http://127.0.0.1:%d", st.apiPort), fmt.Sprintf("PORT=%d", st.webPort)},
-		"npm", "start")
+	st.webServer = startStandalone(t, st.web, filepath.Join(artifacts, "web.log"), st.webPort,
+		[]string{fmt.Sprintf("API_URL=http://127.0.0.1:%d", st.apiPort)})
 	st.webServer.waitReady(t, fmt.Sprintf("http://127.0.0.1:%d/", st.webPort), serverReadyDeadline)
 	st.smtpURL, st.mailDir = startMailServer(t, st.web, artifacts)
 

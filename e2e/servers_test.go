@@ -22,7 +22,7 @@ import (
 // logLines is how many lines of a server's log a failure prints.
 const logLines = 50
 
-// server is a long-running process of a test (the API, `next start`): its
+// server is a long-running process of a test (the API, the web server): its
 // own process group, its output in a log file and in memory, stopped when
 // the test that started it ends, pass or fail.
 type server struct {
@@ -191,7 +191,7 @@ func freePort(t testing.TB) int {
 		}
 		port := ln.Addr().(*net.TCPAddr).Port
 		ln.Close()
-		// next start listens on every interface: make sure ::1 is free too.
+		// A server may listen on every interface: make sure ::1 is free too.
 		if ln6, err := net.Listen("tcp", fmt.Sprintf("[::1]:%d", port)); err == nil {
 			ln6.Close()
 			return port

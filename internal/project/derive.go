@@ -37,16 +37,26 @@ type Project struct {
 	// WebProxiesAPI: the web server forwards /api/* to API_URL, so the browser
 	// only ever talks to the web origin (same-origin).
 	WebProxiesAPI bool
-	// ServerSeesCookies: requests to the web server carry the API's auth
-	// cookies, so proxy.ts can redirect and pages can render the user on the
-	// server (same-origin; same-site with COOKIE_DOMAIN, or on localhost where
-	// ports share cookies). In cross-site the dashboard renders on the client.
-	ServerSeesCookies bool
+	// ServerMaySeeCookies: requests to the web server can carry the API's
+	// auth cookies, so the web app has proxy.ts (which sends visitors without
+	// one to /login) and renders the dashboard on the server: always in
+	// same-origin, and in same-site when COOKIE_DOMAIN is set. In cross-site
+	// they never can, and the dashboard renders in the browser.
+	ServerMaySeeCookies bool
+	// ServerSeesCookiesOnlyWithDomain (same-site): the API's cookies reach
+	// the web server only when COOKIE_DOMAIN puts them on the whole site.
+	// Without it they are host-only cookies of the API's host, which the web
+	// server's host never receives (on localhost it does, because cookies
+	// ignore ports: production host names do not forgive that). The web
+	// server reads the same COOKIE_DOMAIN at run time and, without it, leaves
+	// both the redirect and the dashboard to the browser.
+	ServerSeesCookiesOnlyWithDomain bool
 
 	Cookie    Cookies
 	Lifetimes Lifetimes
 	Limits    Limits
 	Dev       Dev
+	Deploy    Deploy
 }
 
 // Cookies are the defaults of the API's cookie attributes for the topology.
@@ -127,7 +137,8 @@ func Resolve(a Answers, scaffoldVersion string) (*Project, error) {
 
 	p.CORS = !p.SameOrigin
 	p.WebProxiesAPI = p.SameOrigin
-	p.ServerSeesCookies = !p.CrossSite
+	p.ServerMaySeeCookies = !p.CrossSite
+	p.ServerSeesCookiesOnlyWithDomain = p.SameSite
 
 	p.Cookie = Cookies{
 		SameSite: "Lax",
@@ -168,6 +179,7 @@ func Resolve(a Answers, scaffoldVersion string) (*Project, error) {
 	} else {
 		p.Dev.DatabaseURL = "sqlite:data/app.db"
 	}
+	p.Deploy = deployFor(a.Topology)
 	return p, nil
 }
 

@@ -91,8 +91,8 @@ func TestResolveCookies(t *testing.T) {
 		if (p.Cookie.SameSite == "None" || p.Cookie.Partitioned) && !p.Cookie.SecureInDevelopment {
 			t.Errorf("%s: SameSite=None/Partitioned without Secure in development", tt.topology)
 		}
-		if p.CORS != tt.cors || p.WebProxiesAPI != tt.proxies || p.ServerSeesCookies != tt.serverSees {
-			t.Errorf("%s: CORS %v, proxy %v, server sees cookies %v", tt.topology, p.CORS, p.WebProxiesAPI, p.ServerSeesCookies)
+		if p.CORS != tt.cors || p.WebProxiesAPI != tt.proxies || p.ServerMaySeeCookies != tt.serverSees {
+			t.Errorf("%s: CORS %v, proxy %v, server sees cookies %v", tt.topology, p.CORS, p.WebProxiesAPI, p.ServerMaySeeCookies)
 		}
 		if p.Dev.PublicAPIURL != tt.publicAPIURL {
 			t.Errorf("%s: PublicAPIURL = %q, want %q", tt.topology, p.Dev.PublicAPIURL, tt.publicAPIURL)
@@ -178,5 +178,44 @@ func TestDuration(t *testing.T) {
 	}
 	if l := defaultLifetimes; l.AccessToken > l.MaxAccessToken || l.MaxAccessToken > Duration(15*time.Minute) {
 		t.Errorf("access token lifetime %v over the bound %v (the spec allows at most 15m)", l.AccessToken.Env(), l.MaxAccessToken.Env())
+	}
+}
+
+// TestResolveDeploy pins the production deployment per topology: the host
+// names of SPEC §6, what the browser and the web server are told, and when
+// the web server can see the API's cookies.
+func TestResolveDeploy(t *testing.T) {
+	tests := []struct {
+		topology                      Topology
+		appHost, apiHost, cookieDom   string
+		appOrigin, publicAPIURL       string
+		maySeeCookies, onlyWithDomain bool
+	}{
+		{SameOrigin, "app.example.com", "", "", "https://app.example.com", "", true, false},
+		{SameSite, "app.example.com", "api.example.com", "example.com", "https://app.example.com", "https://api.example.com", true, true},
+		{CrossSite, "shop.example", "api.example.net", "", "https://shop.example", "https://api.example.net", false, false},
+	}
+	for _, tt := range tests {
+		p, err := Resolve(Answers{Name: "app", Module: "app", Auth: AuthJWT, Topology: tt.topology, DB: Postgres}, "v1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := p.Deploy
+		if d.AppHost != tt.appHost || d.APIHost != tt.apiHost || d.CookieDomain != tt.cookieDom {
+			t.Errorf("%s: hosts %q %q, cookie domain %q", tt.topology, d.AppHost, d.APIHost, d.CookieDomain)
+		}
+		if d.AppOrigin != tt.appOrigin || d.PublicAPIURL != tt.publicAPIURL {
+			t.Errorf("%s: origin %q, public API URL %q", tt.topology, d.AppOrigin, d.PublicAPIURL)
+		}
+		if p.ServerMaySeeCookies != tt.maySeeCookies || p.ServerSeesCookiesOnlyWithDomain != tt.onlyWithDomain {
+			t.Errorf("%s: server may see cookies %v, only with COOKIE_DOMAIN %v", tt.topology, p.ServerMaySeeCookies, p.ServerSeesCookiesOnlyWithDomain)
+		}
+		// The cookie domain covers both hosts, and nothing narrower would.
+		if d.CookieDomain != "" && (!strings.HasSuffix(d.AppHost, "."+d.CookieDomain) || !strings.HasSuffix(d.APIHost, "."+d.CookieDomain)) {
+			t.Errorf("%s: COOKIE_DOMAIN %q does not cover %s and %s", tt.topology, d.CookieDomain, d.AppHost, d.APIHost)
+		}
+		if p.WebProxiesAPI != (d.APIHost == "") {
+			t.Errorf("%s: the API is public (%q) though the web server proxies it, or the other way round", tt.topology, d.APIHost)
+		}
 	}
 }

@@ -1,6 +1,9 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
+  // `next build` also writes .next/standalone: a server.js with only the
+  // node_modules files it uses, which is what the Docker image runs.
+  output: "standalone",
   poweredByHeader: false,
   async headers() {
     return [
