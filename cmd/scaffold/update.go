@@ -81,6 +81,9 @@ const updateExample = `  # Move the API to another domain: re-wire cookies, CORS
   # See what an update would change, and where it would conflict
   scaffold update --db postgres --dry-run
 
+  # Run several API instances: sessions and rate limits in Redis (PostgreSQL projects)
+  scaffold update --redis
+
   # After upgrading scaffold: bring the project to the new templates
   scaffold update
 
