@@ -405,7 +405,7 @@ func ask(ctx context.Context, opts *newOptions, a project.Answers) (project.Answ
 		redis := false
 		err := opts.Prompter.Ask(ctx, []prompt.Question{{
 			Title:       "Redis for sessions and shared limits?",
-			Description: "Sessions, rate limits and revocations in Redis, shared by several API instances; needs PostgreSQL, which keeps users and notes.",
+			Description: "Several API instances then share sessions, rate limits and revocations; needs PostgreSQL.",
 			Confirm:     &redis,
 		}})
 		if err != nil {
