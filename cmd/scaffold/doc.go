@@ -4,7 +4,7 @@
 // Usage:
 //
 //	scaffold new [NAME] [flags]
-//	scaffold update [--auth …] [--topology …] [--db …] [--dry-run] [--dir DIR] [--bootstrap]
+//	scaffold update [--auth …] [--topology …] [--db …] [--redis] [--dry-run] [--dir DIR] [--bootstrap]
 //	scaffold doctor --web URL --api URL [--topology T] [--register | --user U] [flags]
 //	scaffold version
 //	scaffold completion bash|zsh|fish|powershell
@@ -13,9 +13,11 @@
 // questions that no flag and no answers file (--config) answered: the auth
 // mode (--auth session|jwt|hybrid), how the web app and the API are deployed
 // (--topology same-origin|same-site|cross-site), the database (--db
-// sqlite|postgres) and the API's Go module path (--module). Without a
-// terminal it never asks: NAME and --auth are required unless --yes takes
-// the defaults (session, same-origin, sqlite, module NAME).
+// sqlite|postgres), with PostgreSQL whether Redis keeps sessions and shared
+// limits for several API instances (--redis, or --redis=false), and the
+// API's Go module path (--module). Without a terminal it never asks: NAME
+// and --auth are required unless --yes takes the defaults (session,
+// same-origin, sqlite, no Redis, module NAME); --redis needs --db postgres.
 //
 // The project is rendered into a staging directory next to the target and
 // renamed into place, so an error or Ctrl-C leaves nothing behind. A

@@ -33,6 +33,7 @@ type newOptions struct {
 	Auth     string
 	Topology string
 	DB       string
+	Redis    project.Toggle
 	Module   string
 	Dir      string
 	Config   string
@@ -57,7 +58,8 @@ The generated project:
     README.md        what was chosen and why, how to run and deploy it
     Makefile         make setup, dev, test, build
     .scaffold.yaml   the scaffold version and these answers
-    compose.yaml     PostgreSQL for development (--db postgres only)
+    compose.yaml     PostgreSQL (and Redis with --redis) for development
+                     (--db postgres only)
     api/             the Go HTTP API (cmd/api, configured by the environment)
     web/             the Next.js app (App Router, TypeScript)
 
@@ -81,6 +83,9 @@ const newExample = `  # Ask the questions on a terminal
 
   # JWT auth for an API on another domain, with PostgreSQL
   scaffold new shop --auth jwt --topology cross-site --db postgres --module github.com/acme/shop
+
+  # Several API instances sharing sessions and rate limits through Redis
+  scaffold new shop --yes --db postgres --redis
 
   # Re-render a project from its recorded answers
   scaffold new --config myapp/.scaffold.yaml --dir myapp --force`
@@ -112,6 +117,7 @@ func newNewCmd(ios *IOStreams, b build, runF func(context.Context, *newOptions) 
 	f.StringVar(&opts.Auth, "auth", "", "auth mode: "+choiceList(project.AuthChoices)+" (default session with --yes)")
 	f.StringVar(&opts.Topology, "topology", "", "deployment of web app and API: "+choiceList(project.TopologyChoices)+" (default same-origin with --yes)")
 	f.StringVar(&opts.DB, "db", "", "database: "+choiceList(project.DBChoices)+" (default sqlite with --yes)")
+	toggleFlag(f, &opts.Redis, "redis", "Redis for sessions, rate limits and revocations shared by several API instances; needs --db postgres, even with --yes (default off)")
 	f.StringVar(&opts.Module, "module", "", "Go module path of the API (default NAME)")
 	f.StringVar(&opts.Dir, "dir", "", "target directory (default ./NAME)")
 	f.StringVar(&opts.Config, "config", "", "answers file (YAML, the keys of .scaffold.yaml); flags override it")
@@ -150,24 +156,24 @@ func runNew(ctx context.Context, opts *newOptions) error {
 		return err
 	}
 	asked := false
-	if missing := answers.Missing(); len(missing) > 0 {
-		switch {
-		case opts.IO.Interactive && !opts.Yes:
-			if answers, err = ask(ctx, opts, answers); err != nil {
-				return err
-			}
-			asked = true
-		case !opts.Yes:
-			if req := required(missing); len(req) > 0 {
-				return usageErrorf("missing %s: there is no terminal to ask on; pass %s, or --yes to take the defaults",
-					strings.Join(req, " and "), pronoun(req))
-			}
+	missing := answers.Missing()
+	switch {
+	case opts.Yes:
+	case opts.IO.Interactive && (len(missing) > 0 || asksRedis(answers)):
+		if answers, err = ask(ctx, opts, answers); err != nil {
+			return err
 		}
-		if answers.Name == "" {
-			return usageErrorf("missing NAME: give the project a name, e.g. scaffold new myapp")
+		asked = true
+	case len(missing) > 0:
+		if req := required(missing); len(req) > 0 {
+			return usageErrorf("missing %s: there is no terminal to ask on; pass %s, or --yes to take the defaults",
+				strings.Join(req, " and "), pronoun(req))
 		}
-		answers = answers.WithDefaults()
 	}
+	if answers.Name == "" {
+		return usageErrorf("missing NAME: give the project a name, e.g. scaffold new myapp")
+	}
+	answers = answers.WithDefaults()
 
 	p, err := project.Resolve(answers, opts.Build.Version)
 	if err != nil {
@@ -198,7 +204,7 @@ func runNew(ctx context.Context, opts *newOptions) error {
 	}
 
 	out := opts.IO.Out
-	fmt.Fprintf(out, "Created %s in %s (%s auth, %s, %s).\n", answers.Name, displayPath(dir), answers.Auth, answers.Topology, answers.DB)
+	fmt.Fprintf(out, "Created %s in %s (%s).\n", answers.Name, displayPath(dir), describeAnswers(answers))
 	if !opts.NoGit {
 		if msg := gitInit(ctx, dir, files, opts.Build.Version); msg != "" {
 			fmt.Fprintln(opts.IO.ErrOut, msg)
@@ -225,6 +231,7 @@ func gatherAnswers(opts *newOptions) (project.Answers, error) {
 		Auth:     project.Auth(opts.Auth),
 		Topology: project.Topology(opts.Topology),
 		DB:       project.DB(opts.DB),
+		Redis:    opts.Redis,
 	}
 	if opts.Config != "" {
 		fromFile, err := readAnswersFile(opts.Config)
@@ -270,8 +277,9 @@ func readAnswersFile(name string) (project.Answers, error) {
 	return f.Answers, err
 }
 
-// loadAnswersFile reads and validates an answers file, strictly: an unknown
-// key is an error.
+// loadAnswersFile reads an answers file and validates each answer in it,
+// strictly: an unknown key is an error. Its callers validate the answers
+// again once flags have overridden some.
 func loadAnswersFile(name string) (answersFile, error) {
 	b, err := os.ReadFile(name)
 	if err != nil {
@@ -283,7 +291,7 @@ func loadAnswersFile(name string) (answersFile, error) {
 	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
 		return answersFile{}, usageErrorf("answers file %s: %s", name, strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
-	if err := f.Answers.Validate(); err != nil {
+	if err := f.Answers.ValidateFields(); err != nil {
 		return answersFile{}, usageErrorf("answers file %s: %w", name, oneLine(err))
 	}
 	return f, nil
@@ -371,20 +379,60 @@ func ask(ctx context.Context, opts *newOptions, a project.Answers) (project.Answ
 		})
 	}
 	if a.DB == "" {
-		qs = append(qs, prompt.Question{
+		q := prompt.Question{
 			Title:   "Database",
 			Choices: project.DBChoices,
 			Value:   &db,
-		})
+		}
+		if a.Redis.On() {
+			// --redis was given: offer the database it needs, and refuse
+			// the other at the prompt rather than after every question.
+			db = string(project.Postgres)
+			q.Description = "--redis needs postgres."
+			q.Validate = func(v string) error { return project.Answers{DB: project.DB(v), Redis: a.Redis}.Validate() }
+		}
+		qs = append(qs, q)
 	}
-	if err := opts.Prompter.Ask(ctx, qs); err != nil {
-		return a, err
+	if len(qs) > 0 {
+		if err := opts.Prompter.Ask(ctx, qs); err != nil {
+			return a, err
+		}
 	}
 	a.Module, a.Auth, a.Topology, a.DB = module, project.Auth(auth), project.Topology(topology), project.DB(db)
+
+	// Whether Redis is a question depends on the database answered above.
+	if asksRedis(a) {
+		redis := false
+		err := opts.Prompter.Ask(ctx, []prompt.Question{{
+			Title:       "Redis for sessions and shared limits?",
+			Description: "Several API instances then share sessions, rate limits and revocations; needs PostgreSQL.",
+			Confirm:     &redis,
+		}})
+		if err != nil {
+			return a, err
+		}
+		a.Redis = project.ToggleOf(redis)
+	}
 	if err := a.Validate(); err != nil {
 		return a, usageError{oneLine(err)}
 	}
 	return a, nil
+}
+
+// asksRedis reports whether Redis is still a question: it is one only with
+// PostgreSQL (with SQLite it is no).
+func asksRedis(a project.Answers) bool {
+	return a.Redis == project.Unanswered && a.DB == project.Postgres
+}
+
+// describeAnswers names the choices of a, as "session auth, same-origin,
+// postgres, redis".
+func describeAnswers(a project.Answers) string {
+	s := fmt.Sprintf("%s auth, %s, %s", a.Auth, a.Topology, a.DB)
+	if a.Redis.On() {
+		s += ", redis"
+	}
+	return s
 }
 
 // checkTarget refuses a non-empty directory (or a file) at dir.
@@ -413,6 +461,13 @@ func checkTarget(dir string) error {
 // questions.
 func equivalentCommand(opts *newOptions, a project.Answers) string {
 	args := []string{"scaffold", "new", a.Name, "--auth", string(a.Auth), "--topology", string(a.Topology), "--db", string(a.DB)}
+	switch {
+	case a.Redis.On():
+		args = append(args, "--redis")
+	case a.DB == project.Postgres:
+		// Unanswered, Redis would be asked on a terminal.
+		args = append(args, "--redis=false")
+	}
 	if a.Module != a.Name {
 		args = append(args, "--module", a.Module)
 	}

@@ -12,19 +12,35 @@ import (
 	"github.com/scaffoldhq/scaffold/internal/prompt"
 )
 
-// fakePrompter answers questions by title and records what was asked.
+// fakePrompter answers questions by title ("yes" or "no" for a yes/no
+// question) and records what was asked, the questions and the defaults
+// they offered.
 type fakePrompter struct {
-	answers map[string]string
-	asked   []string
-	err     error
+	answers   map[string]string
+	asked     []string
+	questions map[string]prompt.Question
+	defaults  map[string]string
+	err       error
 }
 
 func (f *fakePrompter) Ask(_ context.Context, qs []prompt.Question) error {
 	if f.err != nil {
 		return f.err
 	}
+	if f.defaults == nil {
+		f.defaults, f.questions = map[string]string{}, map[string]prompt.Question{}
+	}
 	for _, q := range qs {
 		f.asked = append(f.asked, q.Title)
+		f.questions[q.Title] = q
+		if q.Confirm != nil {
+			f.defaults[q.Title] = map[bool]string{true: "yes", false: "no"}[*q.Confirm]
+			if a, ok := f.answers[q.Title]; ok {
+				*q.Confirm = a == "yes"
+			}
+			continue
+		}
+		f.defaults[q.Title] = *q.Value
 		if a, ok := f.answers[q.Title]; ok {
 			if q.Validate != nil {
 				if err := q.Validate(a); err != nil {
@@ -72,28 +88,157 @@ func TestInteractiveAsksOnlyWhatIsUnanswered(t *testing.T) {
 		"Where will the web app and the API run?": "cross-site",
 		"Database":                  "postgres",
 		"Go module path of the API": "github.com/acme/shop",
+		redisQuestion:               "yes",
 	}}
 	code, out, errOut := runInteractive(t, dir, p, "shop", "--no-git")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	want := []string{"Go module path of the API", "Authentication", "Where will the web app and the API run?", "Database"}
+	want := []string{"Go module path of the API", "Authentication", "Where will the web app and the API run?", "Database", redisQuestion}
 	if strings.Join(p.asked, "|") != strings.Join(want, "|") {
 		t.Errorf("asked %q, want %q", p.asked, want)
+	}
+	if p.defaults[redisQuestion] != "no" {
+		t.Errorf("the Redis question defaults to %s, want no", p.defaults[redisQuestion])
 	}
 	b, err := os.ReadFile(filepath.Join(dir, "shop", ".scaffold.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, line := range []string{"auth: jwt", "topology: cross-site", "db: postgres", `module: "github.com/acme/shop"`} {
+	for _, line := range []string{"auth: jwt", "topology: cross-site", "db: postgres", `module: "github.com/acme/shop"`, "redis: true"} {
 		if !strings.Contains(string(b), line+"\n") {
 			t.Errorf(".scaffold.yaml lacks %q:\n%s", line, b)
 		}
 	}
+	if !strings.Contains(out, "(jwt auth, cross-site, postgres, redis).") {
+		t.Errorf("the summary does not name the choices:\n%s", out)
+	}
 	// The equivalent command reproduces the run without questions.
-	wantCmd := "scaffold new shop --auth jwt --topology cross-site --db postgres --module github.com/acme/shop --dir " + filepath.Join(dir, "shop") + " --no-git"
+	wantCmd := "scaffold new shop --auth jwt --topology cross-site --db postgres --redis --module github.com/acme/shop --dir " + filepath.Join(dir, "shop") + " --no-git"
 	if !strings.Contains(out, wantCmd) {
 		t.Errorf("output lacks the equivalent command %q:\n%s", wantCmd, out)
+	}
+}
+
+const redisQuestion = "Redis for sessions and shared limits?"
+
+// Redis is a question only with PostgreSQL, whether the database was a
+// flag or an answer; with SQLite it is no, and answered it is not asked.
+func TestInteractiveRedisQuestion(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		answers map[string]string
+		asked   []string
+		// yaml is .scaffold.yaml's redis line; command the equivalent
+		// command's end ("" when nothing was asked).
+		yaml, command string
+	}{
+		{
+			name:    "sqlite answered",
+			args:    []string{"--auth", "session", "--topology", "same-origin", "--module", "app"},
+			answers: map[string]string{"Database": "sqlite", redisQuestion: "yes"},
+			asked:   []string{"Database"},
+			yaml:    "redis: false", command: "--db sqlite --no-git",
+		},
+		{
+			name:    "postgres flag, nothing else to ask",
+			args:    []string{"--auth", "session", "--topology", "same-origin", "--db", "postgres", "--module", "app"},
+			answers: map[string]string{redisQuestion: "no"},
+			asked:   []string{redisQuestion},
+			yaml:    "redis: false", command: "--db postgres --redis=false --no-git",
+		},
+		{
+			name:    "postgres flag, yes",
+			args:    []string{"--auth", "session", "--db", "postgres", "--module", "app"},
+			answers: map[string]string{"Where will the web app and the API run?": "same-site", redisQuestion: "yes"},
+			asked:   []string{"Where will the web app and the API run?", redisQuestion},
+			yaml:    "redis: true", command: "--topology same-site --db postgres --redis --no-git",
+		},
+		{
+			name:  "--redis=false",
+			args:  []string{"--auth", "session", "--topology", "same-origin", "--db", "postgres", "--module", "app", "--redis=false"},
+			asked: nil,
+			yaml:  "redis: false",
+		},
+		{
+			name:  "--redis",
+			args:  []string{"--auth", "session", "--topology", "same-origin", "--db", "postgres", "--module", "app", "--redis"},
+			asked: nil,
+			yaml:  "redis: true",
+		},
+		{
+			name:  "--yes",
+			args:  []string{"--yes", "--db", "postgres"},
+			asked: nil,
+			yaml:  "redis: false",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := &fakePrompter{answers: tt.answers}
+			code, out, errOut := runInteractive(t, dir, p, append([]string{"app", "--no-git"}, tt.args...)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			if strings.Join(p.asked, "|") != strings.Join(tt.asked, "|") {
+				t.Errorf("asked %q, want %q", p.asked, tt.asked)
+			}
+			b, err := os.ReadFile(filepath.Join(dir, "app", ".scaffold.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(b), "\n"+tt.yaml+"\n") {
+				t.Errorf(".scaffold.yaml lacks %q:\n%s", tt.yaml, b)
+			}
+			if tt.command == "" {
+				if strings.Contains(out, "without questions") {
+					t.Errorf("printed an equivalent command though nothing was asked:\n%s", out)
+				}
+				return
+			}
+			var command string
+			for line := range strings.Lines(out) {
+				if strings.HasPrefix(line, "  scaffold new ") {
+					// runInteractive passes --dir.
+					command = strings.Replace(strings.TrimSpace(line), " --dir "+filepath.Join(dir, "app"), "", 1)
+				}
+			}
+			if !strings.HasSuffix(command, tt.command) {
+				t.Errorf("equivalent command %q does not end with %q", command, tt.command)
+			}
+		})
+	}
+}
+
+// With --redis and no database, the database question offers postgres, the
+// one --redis works with, and refuses sqlite at the prompt.
+func TestInteractiveRedisFlagOffersPostgres(t *testing.T) {
+	dir := t.TempDir()
+	p := &fakePrompter{}
+	code, out, errOut := runInteractive(t, dir, p, "app", "--no-git", "--auth", "jwt", "--topology", "same-origin", "--module", "app", "--redis")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if strings.Join(p.asked, "|") != "Database" || p.defaults["Database"] != "postgres" {
+		t.Errorf("asked %q with defaults %q; want only the database, postgres by default", p.asked, p.defaults)
+	}
+	if !strings.Contains(out, "(jwt auth, same-origin, postgres, redis).") {
+		t.Errorf("not a Redis project:\n%s", out)
+	}
+	// The prompt refuses sqlite with the reason, and asks again.
+	if v := p.questions["Database"].Validate; v == nil || v("postgres") != nil || v("sqlite") == nil || !strings.Contains(v("sqlite").Error(), "redis needs the postgres database") {
+		t.Error("the database question does not refuse sqlite with the reason")
+	}
+
+	p = &fakePrompter{answers: map[string]string{"Database": "sqlite"}}
+	code, _, errOut = runInteractive(t, dir, p, "other", "--no-git", "--auth", "jwt", "--topology", "same-origin", "--module", "other", "--redis")
+	if code == 0 || !strings.Contains(errOut, "redis needs the postgres database") {
+		t.Errorf("exit %d, stderr %q: want sqlite refused", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "other")); err == nil {
+		t.Error("a refused answer left a project")
 	}
 }
 

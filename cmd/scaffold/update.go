@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -80,6 +81,9 @@ const updateExample = `  # Move the API to another domain: re-wire cookies, CORS
   # See what an update would change, and where it would conflict
   scaffold update --db postgres --dry-run
 
+  # Run several API instances: sessions and rate limits in Redis (PostgreSQL projects)
+  scaffold update --redis
+
   # After upgrading scaffold: bring the project to the new templates
   scaffold update
 
@@ -131,6 +135,7 @@ func bindAnswerFlags(cmd *cobra.Command, a *project.Answers) []string {
 		choiceFlag(cmd, (*string)(&a.Auth), "auth", "new auth mode", project.AuthChoices),
 		choiceFlag(cmd, (*string)(&a.Topology), "topology", "new deployment of web app and API", project.TopologyChoices),
 		choiceFlag(cmd, (*string)(&a.DB), "db", "new database", project.DBChoices),
+		toggleFlag(cmd.Flags(), &a.Redis, "redis", "add Redis for sessions and shared limits (needs --db postgres), or take it out with --redis=false (default: as in .scaffold.yaml)"),
 	}
 }
 
@@ -139,6 +144,31 @@ func choiceFlag(cmd *cobra.Command, p *string, name, usage string, choices []pro
 	cmd.Flags().StringVar(p, name, "", usage+": "+choiceList(choices)+" (default: as in .scaffold.yaml)")
 	cmd.RegisterFlagCompletionFunc(name, fixedCompletion(choices))
 	return name
+}
+
+// toggleFlag binds a yes/no flag that leaves the answer unanswered unless
+// it is given: --NAME is yes, --NAME=false is no, and without the flag the
+// answers file (or .scaffold.yaml) decides, which a plain bool flag cannot
+// tell apart from false.
+func toggleFlag(fs *pflag.FlagSet, p *project.Toggle, name, usage string) string {
+	fs.VarPF(toggleValue{p}, name, "", usage).NoOptDefVal = "true"
+	return name
+}
+
+// toggleValue is a project.Toggle as a pflag.Value that reads like a bool.
+type toggleValue struct{ p *project.Toggle }
+
+func (v toggleValue) String() string   { return strconv.FormatBool(v.p != nil && v.p.On()) }
+func (v toggleValue) Type() string     { return "bool" }
+func (v toggleValue) IsBoolFlag() bool { return true }
+
+func (v toggleValue) Set(s string) error {
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return fmt.Errorf("%q is not true or false", s)
+	}
+	*v.p = project.ToggleOf(b)
+	return nil
 }
 
 // conflictError ends an update whose merge stopped with conflicts: exit 1.
@@ -642,13 +672,13 @@ func renderProject(ctx context.Context, opts *updateOptions, a project.Answers, 
 
 // describeRender names a render for messages.
 func describeRender(a project.Answers, version string) string {
-	return fmt.Sprintf("scaffold %s's render (%s auth, %s, %s)", version, a.Auth, a.Topology, a.DB)
+	return fmt.Sprintf("scaffold %s's render (%s)", version, describeAnswers(a))
 }
 
 // renderMessage is the message of a commit on the scaffold branch.
 func renderMessage(a project.Answers, version string) string {
-	return fmt.Sprintf("scaffold %s: %s auth, %s, %s\n\nThe files scaffold %s renders for the answers of %s, untouched.\nscaffold update merges this branch into yours; do not commit to it.",
-		version, a.Auth, a.Topology, a.DB, version, answersFileName)
+	return fmt.Sprintf("scaffold %s: %s\n\nThe files scaffold %s renders for the answers of %s, untouched.\nscaffold update merges this branch into yours; do not commit to it.",
+		version, describeAnswers(a), version, answersFileName)
 }
 
 // changeSummary lists what differs from the recorded version and answers,

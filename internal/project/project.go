@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -110,14 +111,31 @@ func (t Toggle) On() bool { return t == Yes }
 // MarshalYAML writes a Toggle as a YAML boolean.
 func (t Toggle) MarshalYAML() (any, error) { return t == Yes, nil }
 
-// UnmarshalYAML reads a YAML boolean.
+// UnmarshalYAML reads a YAML boolean, strictly: a quoted "true" is a
+// string, and 1 a number.
 func (t *Toggle) UnmarshalYAML(value *yaml.Node) error {
+	if value.Kind == yaml.AliasNode && value.Alias != nil {
+		value = value.Alias
+	}
 	var b bool
-	if err := value.Decode(&b); err != nil {
-		return fmt.Errorf("line %d: %q is not true or false", value.Line, value.Value)
+	if value.Kind != yaml.ScalarNode || value.Decode(&b) != nil {
+		return fmt.Errorf("line %d: want true or false, not %s", value.Line, nodeDescription(value))
 	}
 	*t = ToggleOf(b)
 	return nil
+}
+
+// nodeDescription names what a YAML node holds, for error messages.
+func nodeDescription(n *yaml.Node) string {
+	switch {
+	case n.Kind == yaml.SequenceNode:
+		return "a list"
+	case n.Kind != yaml.ScalarNode:
+		return "a mapping"
+	case n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0:
+		return fmt.Sprintf("the string %q (leave out the quotes)", n.Value)
+	}
+	return strconv.Quote(n.Value)
 }
 
 // Merge returns a with every unanswered field taken from b.
@@ -222,8 +240,21 @@ func ValidateTopology(v Topology) error {
 // ValidateDB reports why v is not a database, or nil.
 func ValidateDB(v DB) error { return validateChoice("db", string(v), DBChoices) }
 
-// Validate checks every answered field; unanswered fields are not errors.
+// Validate checks every answered field and the answers together;
+// unanswered fields are not errors.
 func (a Answers) Validate() error {
+	err := a.ValidateFields()
+	if a.Redis.On() && a.DB != "" && a.DB != Postgres {
+		// Worded for flags: new and update both take --db and --redis=false.
+		err = errors.Join(err, errors.New("redis needs the postgres database (users and notes stay in PostgreSQL): use --db postgres, or leave Redis out with --redis=false"))
+	}
+	return err
+}
+
+// ValidateFields checks each answered field on its own. An answers file is
+// checked so before flags override it, so that a flag can still fix a
+// combination (--redis=false over a file's redis: true and db: sqlite).
+func (a Answers) ValidateFields() error {
 	var errs []error
 	if a.Name != "" {
 		errs = append(errs, ValidateName(a.Name))
@@ -239,9 +270,6 @@ func (a Answers) Validate() error {
 	}
 	if a.DB != "" {
 		errs = append(errs, ValidateDB(a.DB))
-	}
-	if a.Redis.On() && a.DB != "" && a.DB != Postgres {
-		errs = append(errs, fmt.Errorf("redis needs the postgres database (users and notes stay in PostgreSQL): add --db postgres, or drop --redis"))
 	}
 	return errors.Join(errs...)
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 )
 
 func TestValidateName(t *testing.T) {
@@ -150,6 +152,42 @@ func TestRedisNeedsPostgres(t *testing.T) {
 	}
 	if got := (Answers{}).Merge(Answers{Redis: No}); got.Redis != No {
 		t.Errorf("Merge did not fill an unanswered toggle: %v", got.Redis)
+	}
+	// Each field is fine on its own: the combination is what is refused.
+	if err := (Answers{DB: SQLite, Redis: Yes}).ValidateFields(); err != nil {
+		t.Errorf("ValidateFields refused a combination: %v", err)
+	}
+	if err := (Answers{DB: "mysql", Redis: Yes}).ValidateFields(); err == nil {
+		t.Error("ValidateFields accepted db mysql")
+	}
+}
+
+func TestToggleYAML(t *testing.T) {
+	type doc struct {
+		Redis Toggle `yaml:"redis,omitempty"`
+	}
+	for in, want := range map[string]Toggle{"redis: true": Yes, "redis: false": No, "redis: yes": Yes, "{}": Unanswered, "redis:": Unanswered} {
+		var d doc
+		if err := yaml.Unmarshal([]byte(in), &d); err != nil || d.Redis != want {
+			t.Errorf("%q: %v, %v; want %v", in, d.Redis, err, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"redis: maybe":    `line 1: want true or false, not "maybe"`,
+		"redis: 1":        `line 1: want true or false, not "1"`,
+		`redis: "true"`:   `line 1: want true or false, not the string "true" (leave out the quotes)`,
+		"redis: [true]":   "line 1: want true or false, not a list",
+		"\nredis: {a: 1}": "line 2: want true or false, not a mapping",
+	} {
+		var d doc
+		if err := yaml.Unmarshal([]byte(in), &d); err == nil || err.Error() != want {
+			t.Errorf("%q: error %v, want %q", in, err, want)
+		}
+	}
+	for toggle, want := range map[Toggle]string{Yes: "redis: true\n", No: "redis: false\n", Unanswered: "{}\n"} {
+		if b, err := yaml.Marshal(doc{toggle}); err != nil || string(b) != want {
+			t.Errorf("Marshal(%v) = %q, %v; want %q", toggle, b, err, want)
+		}
 	}
 }
 

@@ -2,9 +2,11 @@
 // vet, tests, type-check, lint, production build), so that scaffold's tests
 // prove every combination of answers gives a working project.
 //
-// The checks are split into one test package per auth mode and side
-// (api/session, web/jwt, ...) so that each stays far inside go test's
-// per-package timeout and the two cores of a CI machine work on two at once.
+// The checks are split into one test package per auth mode, topology and
+// side (api/session-same-origin, web/jwt-cross-site, ...), each a few lines
+// calling CheckAPI or CheckWeb, so that each does a bounded amount of work,
+// stays far inside go test's per-package timeout on a loaded machine, and
+// the cores of a CI machine work on several at once.
 package projecttest
 
 import (
@@ -16,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -39,6 +42,39 @@ func Combinations(auth project.Auth) []project.Answers {
 		}
 	}
 	return out
+}
+
+// Variants returns the answer sets of one auth mode and topology: one per
+// database (and Redis), SQLite first.
+func Variants(auth project.Auth, topology project.Topology) []project.Answers {
+	var out []project.Answers
+	for _, a := range Combinations(auth) {
+		if a.Topology == topology {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// PackageName is the directory of the test package that checks the projects
+// of auth and topology, under api/ and web/: "session-same-origin".
+func PackageName(auth project.Auth, topology project.Topology) string {
+	return string(auth) + "-" + string(topology)
+}
+
+// checkPackage fails unless the test runs in the package named for auth and
+// topology (go test runs a package's tests in its directory), so a package
+// copied for a new combination cannot check another one's projects.
+func checkPackage(t *testing.T, side string, auth project.Auth, topology project.Topology) {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := PackageName(auth, topology); filepath.Base(wd) != want || filepath.Base(filepath.Dir(wd)) != side {
+		t.Fatalf("the package in %s checks the %s of %s: it belongs in internal/projecttest/%s/%s",
+			wd, map[string]string{"api": "APIs", "web": "web app"}[side], want, side, want)
+	}
 }
 
 // Render renders the project of a, stamped with version, in memory.
@@ -102,15 +138,30 @@ func tail(s string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
-// CheckAPI generates every project of the auth mode and, in api/, checks
-// that gofmt has nothing to say, go vet passes, the binary builds and the
-// API's own tests pass. Postgres projects run their tests against
-// TEST_DATABASE_URL when it is set; the API's tests say what they skip.
-func CheckAPI(t *testing.T, auth project.Auth) {
+// serviceEnv lists the variables that point the generated APIs' tests at
+// PostgreSQL and Redis.
+var serviceEnv = []string{"TEST_DATABASE_URL", "TEST_REDIS_URL"}
+
+// CheckAPI generates the projects of auth and topology, one per database
+// (SQLite, PostgreSQL, PostgreSQL with Redis), and, in api/, checks that
+// gofmt has nothing to say, go vet passes, the binary builds and the API's
+// own tests pass. Their PostgreSQL and Redis tests run against
+// TEST_DATABASE_URL and TEST_REDIS_URL when these are set; the API's tests
+// say what they skip.
+func CheckAPI(t *testing.T, auth project.Auth, topology project.Topology) {
+	checkPackage(t, "api", auth, topology)
+	// Read here, not only inherited by the API's tests, so that go test's
+	// cache tells a run with them from one without.
+	var env []string
+	for _, k := range serviceEnv {
+		if v, ok := os.LookupEnv(k); ok {
+			env = append(env, k+"="+v)
+		}
+	}
 	if testing.Short() {
 		t.Skip("-short: not building the generated APIs")
 	}
-	for _, a := range Combinations(auth) {
+	for _, a := range Variants(auth, topology) {
 		t.Run(a.Key(), func(t *testing.T) {
 			api := filepath.Join(Generate(t, a), "api")
 			if out := Run(t, api, nil, 2*time.Minute, "gofmt", "-l", "."); strings.TrimSpace(out) != "" {
@@ -118,34 +169,72 @@ func CheckAPI(t *testing.T, auth project.Auth) {
 			}
 			Run(t, api, nil, 5*time.Minute, "go", "vet", "./...")
 			Run(t, api, nil, 5*time.Minute, "go", "build", "-o", filepath.Join(t.TempDir(), "api"), "./cmd/api")
-			Run(t, api, nil, 6*time.Minute, "go", "test", "-count=1", "./...")
+			Run(t, api, env, 6*time.Minute, "go", "test", "-count=1", "./...")
 		})
 	}
 }
 
-// CheckWeb generates the projects of the auth mode (the database does not
-// change the web app) and, in web/, runs npm ci, the type-check, the linter
-// and the production build.
+// CheckWeb checks the web app of auth and topology: in web/, npm ci, the
+// type-check, the linter and the production build. The database and Redis
+// do not change the web app, so it builds the SQLite project's only, after
+// checking (also with -short) that the other projects' web/ trees are the
+// same, byte for byte.
 //
 // Every combination has the same package-lock.json, so npm ci runs once per
 // lock file into a shared cache directory and each project gets a
 // hard-linked copy of node_modules.
-func CheckWeb(t *testing.T, auth project.Auth) {
+func CheckWeb(t *testing.T, auth project.Auth, topology project.Topology) {
+	checkPackage(t, "web", auth, topology)
+	variants := Variants(auth, topology)
+	if len(variants) == 0 || variants[0].DB != project.SQLite {
+		t.Fatalf("no SQLite project among %v", variants)
+	}
+	for _, a := range variants[1:] {
+		if diff := WebDiff(t, variants[0], a); len(diff) > 0 {
+			t.Errorf("the web app of %s differs from that of %s in %s: CheckWeb builds only the latter; build each web app that differs",
+				a.Key(), variants[0].Key(), strings.Join(diff, ", "))
+		}
+	}
 	if testing.Short() {
 		t.Skip("-short: not building the generated web apps")
 	}
-	for _, a := range Combinations(auth) {
-		if a.DB != project.SQLite {
-			continue
+	a := variants[0]
+	t.Run(a.Key(), func(t *testing.T) {
+		web := filepath.Join(Generate(t, a), "web")
+		InstallNodeModules(t, web)
+		Run(t, web, nil, 5*time.Minute, "npm", "run", "typecheck")
+		Run(t, web, nil, 5*time.Minute, "npm", "run", "lint")
+		Run(t, web, []string{"NEXT_TELEMETRY_DISABLED=1"}, 8*time.Minute, "npm", "run", "build")
+	})
+}
+
+// WebDiff lists the files under web/ that differ between the projects of a
+// and b (contents or mode), or that only one of them has.
+func WebDiff(t testing.TB, a, b project.Answers) []string {
+	t.Helper()
+	web := func(ans project.Answers) map[string]render.File {
+		files := map[string]render.File{}
+		for _, f := range Render(t, ans, Version) {
+			if strings.HasPrefix(f.Path, "web/") {
+				files[f.Path] = f
+			}
 		}
-		t.Run(a.Key(), func(t *testing.T) {
-			web := filepath.Join(Generate(t, a), "web")
-			InstallNodeModules(t, web)
-			Run(t, web, nil, 5*time.Minute, "npm", "run", "typecheck")
-			Run(t, web, nil, 5*time.Minute, "npm", "run", "lint")
-			Run(t, web, []string{"NEXT_TELEMETRY_DISABLED=1"}, 8*time.Minute, "npm", "run", "build")
-		})
+		return files
 	}
+	fa, fb := web(a), web(b)
+	var diff []string
+	for p, f := range fa {
+		if g, ok := fb[p]; !ok || !bytes.Equal(f.Data, g.Data) || f.Mode != g.Mode {
+			diff = append(diff, p)
+		}
+	}
+	for p := range fb {
+		if _, ok := fa[p]; !ok {
+			diff = append(diff, p)
+		}
+	}
+	slices.Sort(diff)
+	return diff
 }
 
 // InstallNodeModules gives web a node_modules installed by `npm ci` from its

@@ -15,8 +15,10 @@ import (
 // ErrCancelled is returned when the user quits a prompt (Ctrl-C, Esc).
 var ErrCancelled = errors.New("cancelled")
 
-// Question is one question. With Choices it is a selection, otherwise free
-// text checked by Validate. Value holds the default on entry and the answer
+// Question is one question. With Confirm it is a yes/no question; with
+// Choices a selection; otherwise free text. Validate, when set, checks a
+// selection or a text (the prompt asks again with the reason). Value, or
+// Confirm for a yes/no question, holds the default on entry and the answer
 // on return.
 type Question struct {
 	Title       string
@@ -24,6 +26,7 @@ type Question struct {
 	Choices     []project.Choice
 	Validate    func(string) error
 	Value       *string
+	Confirm     *bool
 }
 
 // Prompter asks questions.
@@ -45,18 +48,26 @@ func (h Huh) Ask(ctx context.Context, questions []Question) error {
 	var groups []*huh.Group
 	defaults := make([]string, len(questions))
 	for i, q := range questions {
-		defaults[i] = *q.Value
-		if len(q.Choices) > 0 {
+		switch {
+		case q.Confirm != nil:
+			groups = append(groups, huh.NewGroup(
+				huh.NewConfirm().Title(h.title(q.Title, q.Description)).Description(q.Description).Affirmative("Yes").Negative("No").Value(q.Confirm),
+			))
+		case len(q.Choices) > 0:
+			defaults[i] = *q.Value
 			opts := make([]huh.Option[string], len(q.Choices))
 			for i, c := range q.Choices {
 				opts[i] = huh.NewOption(c.Title+": "+c.Help, c.Value)
 			}
-			groups = append(groups, huh.NewGroup(
-				huh.NewSelect[string]().Title(q.Title).Description(q.Description).Options(opts...).Value(q.Value),
-			))
-			continue
+			sel := huh.NewSelect[string]().Title(h.title(q.Title, q.Description)).Description(q.Description).Options(opts...).Value(q.Value)
+			if q.Validate != nil {
+				sel = sel.Validate(q.Validate)
+			}
+			groups = append(groups, huh.NewGroup(sel))
+		default:
+			defaults[i] = *q.Value
+			groups = append(groups, huh.NewGroup(h.input(q)))
 		}
-		groups = append(groups, huh.NewGroup(h.input(q)))
 	}
 	form := huh.NewForm(groups...).WithAccessible(h.Accessible).WithInput(h.In).WithOutput(h.Out)
 	// The accessible prompt blocks reading a line and does not watch ctx:
@@ -78,11 +89,21 @@ func (h Huh) Ask(ctx context.Context, questions []Question) error {
 	// An empty answer to a question with a default takes the default (the
 	// accessible prompt reads a bare line, without the pre-filled value).
 	for i, q := range questions {
-		if *q.Value == "" && defaults[i] != "" {
+		if q.Value != nil && *q.Value == "" && defaults[i] != "" {
 			*q.Value = defaults[i]
 		}
 	}
 	return nil
+}
+
+// title is the question's title. The accessible prompt prints titles only,
+// so there it carries the description too, on the same line (huh pads a
+// title of several lines with spaces).
+func (h Huh) title(title, description string) string {
+	if h.Accessible && description != "" {
+		return title + " (" + description + ")"
+	}
+	return title
 }
 
 // input is a free-text question. The interactive widget shows the default
@@ -90,7 +111,7 @@ func (h Huh) Ask(ctx context.Context, questions []Question) error {
 // empty line takes it.
 func (h Huh) input(q Question) *huh.Input {
 	def := *q.Value
-	title := q.Title
+	title := h.title(q.Title, q.Description)
 	if h.Accessible && def != "" {
 		title += " [" + def + "]"
 	}

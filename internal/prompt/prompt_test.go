@@ -87,3 +87,65 @@ func TestHuhCancelWhileWaiting(t *testing.T) {
 		t.Fatal("Ask kept waiting for input after cancellation")
 	}
 }
+
+// A yes/no question in accessible mode: the explanation is printed (the
+// accessible prompt shows no descriptions of its own), an empty line takes
+// the default and "y" says yes.
+func TestHuhAccessibleConfirm(t *testing.T) {
+	for _, tt := range []struct {
+		line     string
+		def      bool
+		want     bool
+		wantHint string
+	}{
+		{"\n", false, false, "[y/N]"},
+		{"y\n", false, true, "[y/N]"},
+		{"no\n", true, false, "[Y/n]"},
+		{"maybe\n", false, true, "[y/N]"}, // asked again, then "yes" on the next line
+	} {
+		answer := tt.def
+		var out bytes.Buffer
+		h := Huh{In: &lineReader{lines: []string{tt.line, "yes\n"}}, Out: &out, Accessible: true}
+		err := h.Ask(context.Background(), []Question{{
+			Title:       "Redis for sessions and shared limits?",
+			Description: "Shared by several API instances.",
+			Confirm:     &answer,
+		}})
+		if err != nil {
+			t.Fatalf("%q: Ask: %v", tt.line, err)
+		}
+		if answer != tt.want {
+			t.Errorf("%q with default %v: answer %v, want %v\n%s", tt.line, tt.def, answer, tt.want, out.String())
+		}
+		for _, want := range []string{"Redis for sessions and shared limits?", "Shared by several API instances.", tt.wantHint} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("%q: prompt lacks %q:\n%s", tt.line, want, out.String())
+			}
+		}
+	}
+}
+
+// A selection with Validate is asked again, with the reason, until the
+// answer passes.
+func TestHuhAccessibleSelectValidates(t *testing.T) {
+	db := "postgres"
+	var out bytes.Buffer
+	h := Huh{In: &lineReader{lines: []string{"1\n", "2\n"}}, Out: &out, Accessible: true}
+	err := h.Ask(context.Background(), []Question{{
+		Title:   "Database",
+		Choices: project.DBChoices,
+		Value:   &db,
+		Validate: func(v string) error {
+			return project.Answers{DB: project.DB(v), Redis: project.Yes}.Validate()
+		},
+	}})
+	if err != nil {
+		t.Fatalf("Ask: %v", err)
+	}
+	if db != "postgres" {
+		t.Errorf("db = %q, want postgres", db)
+	}
+	if !strings.Contains(out.String(), "redis needs the postgres database") {
+		t.Errorf("the reason was not shown:\n%s", out.String())
+	}
+}

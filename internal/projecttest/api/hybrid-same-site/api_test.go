@@ -1,0 +1,12 @@
+// Package hybridsamesite checks the generated APIs of the hybrid, same-site
+// projects: SQLite, PostgreSQL, and PostgreSQL with Redis.
+package hybridsamesite_test
+
+import (
+	"testing"
+
+	"github.com/scaffoldhq/scaffold/internal/project"
+	"github.com/scaffoldhq/scaffold/internal/projecttest"
+)
+
+func TestGeneratedAPI(t *testing.T) { projecttest.CheckAPI(t, project.AuthHybrid, project.SameSite) }

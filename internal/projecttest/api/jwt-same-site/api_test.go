@@ -1,0 +1,12 @@
+// Package jwtsamesite checks the generated APIs of the jwt, same-site
+// projects: SQLite, PostgreSQL, and PostgreSQL with Redis.
+package jwtsamesite_test
+
+import (
+	"testing"
+
+	"github.com/scaffoldhq/scaffold/internal/project"
+	"github.com/scaffoldhq/scaffold/internal/projecttest"
+)
+
+func TestGeneratedAPI(t *testing.T) { projecttest.CheckAPI(t, project.AuthJWT, project.SameSite) }

@@ -1,0 +1,12 @@
+// Package sessionsamesite checks the generated APIs of the session, same-site
+// projects: SQLite, PostgreSQL, and PostgreSQL with Redis.
+package sessionsamesite_test
+
+import (
+	"testing"
+
+	"github.com/scaffoldhq/scaffold/internal/project"
+	"github.com/scaffoldhq/scaffold/internal/projecttest"
+)
+
+func TestGeneratedAPI(t *testing.T) { projecttest.CheckAPI(t, project.AuthSession, project.SameSite) }

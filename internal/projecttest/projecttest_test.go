@@ -1,0 +1,71 @@
+package projecttest
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/scaffoldhq/scaffold/internal/project"
+)
+
+// Every auth mode and topology has its API and web package, and nothing
+// else is there: a new choice cannot go unchecked. (Each package checks
+// that it is named for what it checks.)
+func TestEveryCombinationHasItsPackages(t *testing.T) {
+	var want []string
+	for _, a := range project.AuthChoices {
+		for _, tp := range project.TopologyChoices {
+			want = append(want, PackageName(project.Auth(a.Value), project.Topology(tp.Value)))
+		}
+	}
+	slices.Sort(want)
+	for _, side := range []string{"api", "web"} {
+		entries, err := os.ReadDir(side)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range entries {
+			got = append(got, e.Name())
+			test := map[string]string{"api": "api_test.go", "web": "web_test.go"}[side]
+			if _, err := os.Stat(filepath.Join(side, e.Name(), test)); err != nil {
+				t.Errorf("%s/%s has no %s", side, e.Name(), test)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s/ holds %q, want %q", side, got, want)
+		}
+	}
+}
+
+// Three projects per package: SQLite first (the one CheckWeb builds), then
+// PostgreSQL with and without Redis.
+func TestVariants(t *testing.T) {
+	total := 0
+	for _, a := range project.AuthChoices {
+		for _, tp := range project.TopologyChoices {
+			vs := Variants(project.Auth(a.Value), project.Topology(tp.Value))
+			total += len(vs)
+			if len(vs) != 3 || vs[0].DB != project.SQLite {
+				t.Errorf("%s-%s: %v", a.Value, tp.Value, vs)
+			}
+		}
+	}
+	if n := len(project.All("x")); total != n {
+		t.Errorf("the packages check %d projects of %d", total, n)
+	}
+}
+
+// WebDiff sees a difference where there is one, so CheckWeb's check that
+// the database leaves the web app alone is not vacuous.
+func TestWebDiff(t *testing.T) {
+	vs := Variants(project.AuthJWT, project.CrossSite)
+	other := Variants(project.AuthSession, project.CrossSite)[0]
+	if diff := WebDiff(t, vs[0], other); len(diff) == 0 {
+		t.Error("no difference between the web apps of jwt and session")
+	}
+	if diff := WebDiff(t, vs[0], vs[0]); len(diff) != 0 {
+		t.Errorf("a project differs from itself: %v", diff)
+	}
+}

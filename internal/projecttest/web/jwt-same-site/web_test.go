@@ -1,0 +1,11 @@
+// Package jwtsamesite checks the generated web app of the jwt, same-site projects.
+package jwtsamesite_test
+
+import (
+	"testing"
+
+	"github.com/scaffoldhq/scaffold/internal/project"
+	"github.com/scaffoldhq/scaffold/internal/projecttest"
+)
+
+func TestGeneratedWeb(t *testing.T) { projecttest.CheckWeb(t, project.AuthJWT, project.SameSite) }

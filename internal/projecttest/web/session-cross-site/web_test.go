@@ -1,0 +1,11 @@
+// Package sessioncrosssite checks the generated web app of the session, cross-site projects.
+package sessioncrosssite_test
+
+import (
+	"testing"
+
+	"github.com/scaffoldhq/scaffold/internal/project"
+	"github.com/scaffoldhq/scaffold/internal/projecttest"
+)
+
+func TestGeneratedWeb(t *testing.T) { projecttest.CheckWeb(t, project.AuthSession, project.CrossSite) }
