@@ -7,11 +7,14 @@ import Link from "next/link";
 
 import { Field } from "@/components/field";
 import { VerifyBanner } from "@/components/verify-banner";
-import { api, toApiError, type ApiError, type Note, type User } from "@/lib/api";
+import { api, toApiError, type ApiError, type Note, type NotePage, type User } from "@/lib/api";
 
 type Data = {
   user: User;
+  /** The pages loaded so far, plus notes added here since. */
   notes: Note[];
+  /** Where the next page starts; null when every note is loaded. */
+  next: string | null;
 };
 
 /**
@@ -41,9 +44,9 @@ export function Dashboard({ initial }: { initial: Data | null }) {
     }
     let cancelled = false;
     Promise.all([api.me(), api.listNotes()]).then(
-      ([user, notes]) => {
+      ([user, page]) => {
         if (!cancelled) {
-          setData({ user, notes });
+          setData({ user, notes: page.notes, next: page.next });
         }
       },
       (err: unknown) => {
@@ -109,11 +112,11 @@ export function Dashboard({ initial }: { initial: Data | null }) {
         </p>
       )}
 
-      <h2>Your notes</h2>
-      {data.notes.length === 0 ? (
+      <h2 id="notes-heading">Your notes</h2>
+      {data.notes.length === 0 && data.next === null ? (
         <p className="muted">No notes yet. Add your first one above.</p>
       ) : (
-        <ul className="notes">
+        <ul className="notes" aria-labelledby="notes-heading">
           {data.notes.map((note) => (
             <NoteItem
               key={note.id}
@@ -127,7 +130,66 @@ export function Dashboard({ initial }: { initial: Data | null }) {
           ))}
         </ul>
       )}
+      {data.next !== null && (
+        <LoadMoreButton
+          cursor={data.next}
+          onLoaded={(page, cursor) => {
+            setError(null);
+            // Appended only onto the page it follows: if two clicks got in
+            // before the button showed it was busy, the second answer is
+            // the same page again, and is dropped.
+            setData(
+              (d) =>
+                d &&
+                (d.next === cursor
+                  ? { ...d, notes: [...d.notes, ...page.notes], next: page.next }
+                  : d),
+            );
+          }}
+          onError={fail}
+        />
+      )}
     </section>
+  );
+}
+
+/**
+ * Loads the page of notes that starts at cursor. While it loads, the button
+ * is aria-disabled rather than disabled, so that it keeps the keyboard
+ * focus and the next press of Enter loads the page after.
+ */
+function LoadMoreButton({
+  cursor,
+  onLoaded,
+  onError,
+}: {
+  cursor: string;
+  onLoaded: (page: NotePage, cursor: string) => void;
+  onError: (err: unknown) => void;
+}) {
+  const [pending, startTransition] = useTransition();
+
+  return (
+    <button
+      type="button"
+      className="secondary"
+      aria-disabled={pending}
+      aria-busy={pending}
+      onClick={() => {
+        if (pending) {
+          return;
+        }
+        startTransition(async () => {
+          try {
+            onLoaded(await api.listNotes(cursor), cursor);
+          } catch (err) {
+            onError(err);
+          }
+        });
+      }}
+    >
+      Load more
+    </button>
   );
 }
 
