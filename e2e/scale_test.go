@@ -53,7 +53,7 @@ const scaleCaddyfile = `{$API_HOST} {
 		lb_try_interval 100ms
 		health_uri /healthz
 		health_interval 250ms
-		health_timeout 1s
+		health_timeout 2s
 		fail_duration 5s
 		header_down X-Upstream {http.reverse_proxy.upstream.hostport}
 	}
