@@ -173,7 +173,7 @@ func runCombination(t *testing.T, a project.Answers, key, browser, artifacts str
 			if !sameTree(t, filepath.Join(pdir, "web"), st.web, "node_modules", ".next", scaffoldSpecs, scaffoldConfig, "next-env.d.ts", "tsconfig.tsbuildinfo") {
 				t.Fatalf("the web app of %s differs from the SQLite one: build it separately", pa.Key())
 			}
-			db := postgresDatabase(t, filepath.Join(pdir, "api"))
+			db := postgresDatabase(t, filepath.Join(pdir, "api")).URL
 			// The control is about cookies, not the database: once is enough.
 			st.browserTests(t, buildAPI(t, filepath.Join(pdir, "api")), db, false)
 		})

@@ -11,19 +11,29 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/scaffoldhq/scaffold/internal/projecttest"
 )
 
+// testDatabase is a PostgreSQL database of one test, on the server of
+// TEST_DATABASE_URL.
+type testDatabase struct {
+	// URL is the database's DATABASE_URL.
+	URL string
+	// helper is testdata/pgdb, built in dir with the project's pgx driver.
+	helper, dir string
+}
+
 // postgresDatabase creates a fresh database on the server of
-// TEST_DATABASE_URL for one API, drops it when the test ends, and returns its
-// URL. It skips the test when TEST_DATABASE_URL is not set.
+// TEST_DATABASE_URL for one API, drops it when the test ends, and returns it.
+// It skips the test when TEST_DATABASE_URL is not set.
 //
 // api is a generated Postgres project's api/ directory: the helper that talks
 // to the server is built there, with the project's own pgx driver.
-func postgresDatabase(t *testing.T, api string) string {
+func postgresDatabase(t *testing.T, api string) *testDatabase {
 	t.Helper()
 	admin := os.Getenv("TEST_DATABASE_URL")
 	if admin == "" {
@@ -50,7 +60,26 @@ func postgresDatabase(t *testing.T, api string) string {
 	})
 	u.Path = "/" + name
 	t.Logf("database %s on %s", name, u.Host)
-	return u.String()
+	return &testDatabase{URL: u.String(), helper: helper, dir: api}
+}
+
+// query runs sql in the database, as the API's own user would see the data,
+// and returns its rows, each a slice of columns (NULL as \N).
+func (db *testDatabase) query(t *testing.T, sql string) [][]string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out, err := runCommand(ctx, db.dir, nil, "", db.helper, "query", db.URL, sql)
+	if err != nil {
+		t.Fatalf("query %q: %v\n%s", sql, err, out)
+	}
+	var rows [][]string
+	for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		if line != "" {
+			rows = append(rows, strings.Split(line, "\t"))
+		}
+	}
+	return rows
 }
 
 // sameTree reports whether directories a and b hold the same files with the
