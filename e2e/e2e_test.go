@@ -98,11 +98,11 @@ type stack struct {
 	apiBase   string // where the browser's API calls go (the web origin in same-origin)
 
 	webServer *server
-	jwtKey    string   // PEM, for jwt and hybrid
+	jwtKey    string // PEM, for jwt and hybrid
 	// smtpURL is the project's test mail server (web/e2e/mail-server.mjs),
 	// which writes the mails the API sends to mailDir for the tests.
 	smtpURL, mailDir string
-	ownSpecs  []string // the project's own Playwright tests, relative to web/
+	ownSpecs         []string // the project's own Playwright tests, relative to web/
 }
 
 // scaffoldSpec is the path in web/ of one of this package's specs.
