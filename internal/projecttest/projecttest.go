@@ -2,11 +2,13 @@
 // vet, tests, type-check, lint, production build), so that scaffold's tests
 // prove every combination of answers gives a working project.
 //
-// The checks are split into one test package per auth mode, topology and
-// side (api/session-same-origin, web/jwt-cross-site, ...), each a few lines
-// calling CheckAPI or CheckWeb, so that each does a bounded amount of work,
-// stays far inside go test's per-package timeout on a loaded machine, and
-// the cores of a CI machine work on several at once.
+// The checks are split into small test packages, each a few lines calling
+// CheckAPI or CheckWeb: one per combination of answers for the APIs
+// (api/session-same-origin-sqlite, api/jwt-cross-site-postgres-redis, ...)
+// and one per auth mode and topology for the web apps (web/jwt-cross-site,
+// ...), which the database does not change. So each does a bounded amount
+// of work, stays far inside go test's per-package timeout on a loaded
+// machine, and the cores of a CI machine work on several at once.
 package projecttest
 
 import (
@@ -56,24 +58,25 @@ func Variants(auth project.Auth, topology project.Topology) []project.Answers {
 	return out
 }
 
-// PackageName is the directory of the test package that checks the projects
-// of auth and topology, under api/ and web/: "session-same-origin".
-func PackageName(auth project.Auth, topology project.Topology) string {
+// WebPackageName is the directory, under web/, of the test package that
+// checks the web app of auth and topology: "session-same-origin". (Under
+// api/, a package is named for its project's key.)
+func WebPackageName(auth project.Auth, topology project.Topology) string {
 	return string(auth) + "-" + string(topology)
 }
 
-// checkPackage fails unless the test runs in the package named for auth and
-// topology (go test runs a package's tests in its directory), so a package
-// copied for a new combination cannot check another one's projects.
-func checkPackage(t *testing.T, side string, auth project.Auth, topology project.Topology) {
+// checkPackage fails unless the test runs in the package named want, under
+// side (go test runs a package's tests in its directory), so a package
+// copied for a new combination cannot check another one's project.
+func checkPackage(t *testing.T, side, want string) {
 	t.Helper()
 	wd, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := PackageName(auth, topology); filepath.Base(wd) != want || filepath.Base(filepath.Dir(wd)) != side {
+	if filepath.Base(wd) != want || filepath.Base(filepath.Dir(wd)) != side {
 		t.Fatalf("the package in %s checks the %s of %s: it belongs in internal/projecttest/%s/%s",
-			wd, map[string]string{"api": "APIs", "web": "web app"}[side], want, side, want)
+			wd, map[string]string{"api": "API", "web": "web app"}[side], want, side, want)
 	}
 }
 
@@ -142,14 +145,17 @@ func tail(s string, n int) string {
 // PostgreSQL and Redis.
 var serviceEnv = []string{"TEST_DATABASE_URL", "TEST_REDIS_URL"}
 
-// CheckAPI generates the projects of auth and topology, one per database
-// (SQLite, PostgreSQL, PostgreSQL with Redis), and, in api/, checks that
-// gofmt has nothing to say, go vet passes, the binary builds and the API's
-// own tests pass. Their PostgreSQL and Redis tests run against
-// TEST_DATABASE_URL and TEST_REDIS_URL when these are set; the API's tests
-// say what they skip.
-func CheckAPI(t *testing.T, auth project.Auth, topology project.Topology) {
-	checkPackage(t, "api", auth, topology)
+// CheckAPI generates the project whose key is key (such as
+// "session-same-origin-postgres-redis") and, in api/, checks that gofmt has
+// nothing to say, go vet passes, the binary builds and the API's own tests
+// pass. Its PostgreSQL and Redis tests run against TEST_DATABASE_URL and
+// TEST_REDIS_URL when these are set; the API's tests say what they skip.
+func CheckAPI(t *testing.T, key string) {
+	checkPackage(t, "api", key)
+	a, ok := byKey(key)
+	if !ok {
+		t.Fatalf("no combination of answers is %q", key)
+	}
 	// Read here, not only inherited by the API's tests, so that go test's
 	// cache tells a run with them from one without.
 	var env []string
@@ -161,17 +167,24 @@ func CheckAPI(t *testing.T, auth project.Auth, topology project.Topology) {
 	if testing.Short() {
 		t.Skip("-short: not building the generated APIs")
 	}
-	for _, a := range Variants(auth, topology) {
-		t.Run(a.Key(), func(t *testing.T) {
-			api := filepath.Join(Generate(t, a), "api")
-			if out := Run(t, api, nil, 2*time.Minute, "gofmt", "-l", "."); strings.TrimSpace(out) != "" {
-				t.Errorf("gofmt -l: these files are not formatted:\n%s", out)
-			}
-			Run(t, api, nil, 5*time.Minute, "go", "vet", "./...")
-			Run(t, api, nil, 5*time.Minute, "go", "build", "-o", filepath.Join(t.TempDir(), "api"), "./cmd/api")
-			Run(t, api, env, 6*time.Minute, "go", "test", "-count=1", "./...")
-		})
+	api := filepath.Join(Generate(t, a), "api")
+	if out := Run(t, api, nil, 2*time.Minute, "gofmt", "-l", "."); strings.TrimSpace(out) != "" {
+		t.Errorf("gofmt -l: these files are not formatted:\n%s", out)
 	}
+	Run(t, api, nil, 5*time.Minute, "go", "vet", "./...")
+	Run(t, api, nil, 5*time.Minute, "go", "build", "-o", filepath.Join(t.TempDir(), "api"), "./cmd/api")
+	Run(t, api, env, 6*time.Minute, "go", "test", "-count=1", "./...")
+}
+
+// byKey returns the answers whose key is key.
+func byKey(key string) (project.Answers, bool) {
+	for _, a := range project.All("myapp") {
+		if a.Key() == key {
+			a.Module = "example.com/myapp"
+			return a, true
+		}
+	}
+	return project.Answers{}, false
 }
 
 // CheckWeb checks the web app of auth and topology: in web/, npm ci, the
@@ -184,7 +197,7 @@ func CheckAPI(t *testing.T, auth project.Auth, topology project.Topology) {
 // lock file into a shared cache directory and each project gets a
 // hard-linked copy of node_modules.
 func CheckWeb(t *testing.T, auth project.Auth, topology project.Topology) {
-	checkPackage(t, "web", auth, topology)
+	checkPackage(t, "web", WebPackageName(auth, topology))
 	variants := Variants(auth, topology)
 	if len(variants) == 0 || variants[0].DB != project.SQLite {
 		t.Fatalf("no SQLite project among %v", variants)

@@ -1,0 +1,10 @@
+// Package sessionsameoriginpostgresredis checks the generated API of the session-same-origin-postgres-redis project.
+package sessionsameoriginpostgresredis_test
+
+import (
+	"testing"
+
+	"github.com/scaffoldhq/scaffold/internal/projecttest"
+)
+
+func TestGeneratedAPI(t *testing.T) { projecttest.CheckAPI(t, "session-same-origin-postgres-redis") }
