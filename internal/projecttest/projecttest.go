@@ -174,6 +174,9 @@ func CheckAPI(t *testing.T, key string) {
 	Run(t, api, nil, 5*time.Minute, "go", "vet", "./...")
 	Run(t, api, nil, 5*time.Minute, "go", "build", "-o", filepath.Join(t.TempDir(), "api"), "./cmd/api")
 	Run(t, api, env, 6*time.Minute, "go", "test", "-count=1", "./...")
+	// The hot-path benchmark runs, briefly: it must work; its figures are
+	// for scripts/hotpath and the README, not for a test to judge.
+	Run(t, api, env, 3*time.Minute, "go", "test", "-run", "^$", "-bench", "HotPath", "-benchtime", "200x", "./internal/httpapi")
 }
 
 // byKey returns the answers whose key is key.
