@@ -1,11 +1,20 @@
 // Package scaffold holds the template tree of the generated project: the
-// files under templates/ mirror the project scaffold writes.
+// files under templates/ mirror the project scaffold writes. The API under
+// templates/api is reference code: packages of this module that build and
+// test as they are, whose markers (see internal/render) say what differs
+// between projects.
 package scaffold
 
 import (
 	"embed"
 	"io/fs"
+
+	"github.com/scaffoldhq/scaffold/internal/render"
 )
+
+// ReferenceModule is the import path of the reference API's packages,
+// renamed to the project's module in the files written.
+const ReferenceModule = "github.com/scaffoldhq/scaffold/templates/api"
 
 //go:embed all:templates
 var templateFS embed.FS
@@ -21,3 +30,12 @@ func Templates() fs.FS {
 
 // Executable lists the generated files written with mode 0755.
 var Executable = []string{}
+
+// RenderOptions are the options of render.Render for a project whose Go
+// module is module.
+func RenderOptions(module string) render.Options {
+	return render.Options{
+		Executable: Executable,
+		Module:     render.ModuleRename{From: ReferenceModule, To: module},
+	}
+}

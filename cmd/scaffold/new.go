@@ -189,7 +189,7 @@ func runNew(ctx context.Context, opts *newOptions) error {
 		}
 	}
 
-	files, err := render.Render(ctx, opts.Templates, p, render.Options{Executable: scaffold.Executable})
+	files, err := render.Render(ctx, opts.Templates, p, scaffold.RenderOptions(p.Module))
 	if err != nil {
 		return err
 	}

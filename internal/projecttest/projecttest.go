@@ -87,7 +87,7 @@ func Render(t testing.TB, a project.Answers, version string) []render.File {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := render.Render(context.Background(), scaffold.Templates(), p, render.Options{Executable: scaffold.Executable})
+	files, err := render.Render(context.Background(), scaffold.Templates(), p, scaffold.RenderOptions(p.Module))
 	if err != nil {
 		t.Fatal(err)
 	}

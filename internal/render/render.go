@@ -15,6 +15,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"go/format"
 	"io/fs"
 	"path"
 	"slices"
@@ -38,6 +39,9 @@ type Options struct {
 	// Executable lists the output paths written with mode 0755; every other
 	// file is 0644.
 	Executable []string
+	// Module renames the Go module of the reference code in every import
+	// path of the Go files written, as gonew does.
+	Module ModuleRename
 }
 
 // templateExt marks files to execute.
@@ -81,7 +85,8 @@ func Render(ctx context.Context, fsys fs.FS, data any, opts Options) ([]File, er
 		if !d.Type().IsRegular() {
 			return fmt.Errorf("%s: not a regular file", p)
 		}
-		if !strings.HasSuffix(p, templateExt) {
+		prefix := markerPrefix(p)
+		if !strings.HasSuffix(p, templateExt) && prefix == "" {
 			sources = append(sources, p)
 			return nil
 		}
@@ -89,7 +94,13 @@ func Render(ctx context.Context, fsys fs.FS, data any, opts Options) ([]File, er
 		if err != nil {
 			return err
 		}
-		if _, err := root.New(p).Parse(string(b)); err != nil {
+		src := string(b)
+		if prefix != "" {
+			if src, err = markersToTemplate(p, src, prefix); err != nil {
+				return err
+			}
+		}
+		if _, err := root.New(p).Parse(src); err != nil {
 			return fmt.Errorf("parse template: %w", err)
 		}
 		if !isPartial(p) {
@@ -116,7 +127,7 @@ func Render(ctx context.Context, fsys fs.FS, data any, opts Options) ([]File, er
 			continue // a path element rendered empty: the file is not wanted
 		}
 		f := File{Path: out, Mode: 0o644}
-		if strings.HasSuffix(src, templateExt) {
+		if isTemplate(src) {
 			buf.Reset()
 			if err := root.ExecuteTemplate(&buf, src, data); err != nil {
 				return nil, fmt.Errorf("render %s: %w", src, err)
@@ -126,6 +137,14 @@ func Render(ctx context.Context, fsys fs.FS, data any, opts Options) ([]File, er
 			}
 			f.Data = bytes.Clone(buf.Bytes())
 			f.Rendered = true
+			if markerPrefix(src) == "//" {
+				if f.Data, err = format.Source(f.Data); err != nil {
+					return nil, fmt.Errorf("render %s: %w", src, err)
+				}
+				if f.Data, err = opts.Module.apply(out, f.Data); err != nil {
+					return nil, err
+				}
+			}
 		} else {
 			if f.Data, err = fs.ReadFile(fsys, src); err != nil {
 				return nil, fmt.Errorf("read %s: %w", src, err)
@@ -143,6 +162,10 @@ func Render(ctx context.Context, fsys fs.FS, data any, opts Options) ([]File, er
 	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	return files, nil
 }
+
+// isTemplate reports whether the file at p is executed: a template, or
+// reference code with markers.
+func isTemplate(p string) bool { return strings.HasSuffix(p, templateExt) || markerPrefix(p) != "" }
 
 // isPartial reports whether the template at p only holds definitions.
 func isPartial(p string) bool { return strings.HasPrefix(path.Base(p), "_") }

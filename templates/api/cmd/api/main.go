@@ -1,0 +1,207 @@
+// scaffold:line // Command api serves the {{.Name}} HTTP API. It is configured only by the
+// Command api serves the myapp HTTP API. It is configured only by the
+// environment (see README.md); with no variable set it runs in development
+// scaffold:line // on {{.Dev.APIAddr}} with {{if .SQLite}}a SQLite database in data/{{else}}the PostgreSQL database of compose.yaml{{end}}.
+// on 127.0.0.1:8080 with the PostgreSQL database of compose.yaml.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+	"time"
+
+	"github.com/scaffoldhq/scaffold/templates/api/internal/auth"
+	"github.com/scaffoldhq/scaffold/templates/api/internal/config"
+	"github.com/scaffoldhq/scaffold/templates/api/internal/httpapi"
+	"github.com/scaffoldhq/scaffold/templates/api/internal/mail"
+	// scaffold:if .Redis
+	"github.com/scaffoldhq/scaffold/templates/api/internal/redisstore"
+	// scaffold:end
+	"github.com/scaffoldhq/scaffold/templates/api/internal/store"
+)
+
+func main() {
+	flag.Parse()
+	if *healthcheckFlag {
+		os.Exit(healthcheck(os.Getenv, os.Stderr))
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Getenv, os.Stderr, nil); err != nil {
+		fmt.Fprintf(os.Stderr, "api: %v\n", err)
+		stop()
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx is cancelled, then shuts down gracefully. If ready is
+// not nil, it receives the listening address once requests are accepted.
+func run(ctx context.Context, getenv func(string) string, stderr io.Writer, ready chan<- string) error {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return fmt.Errorf("invalid configuration: %w", err)
+	}
+	log := newLogger(cfg, stderr)
+	// scaffold:if .Postgres
+
+	if !cfg.Production {
+		if err := store.CreateMissingDatabase(ctx, cfg.DatabaseURL, log); err != nil {
+			return err
+		}
+	}
+	// scaffold:end
+
+	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if cfg.Migrate {
+		if err := st.Migrate(ctx); err != nil {
+			return err
+		}
+	}
+	// scaffold:if .BearerTokens
+
+	key := cfg.JWTPrivateKey
+	if key == nil {
+		if key, err = auth.LoadOrCreateKey(auth.DevKeyFile); err != nil {
+			return fmt.Errorf("development signing key: %w", err)
+		}
+		log.Info("using the development signing key; set JWT_PRIVATE_KEY in production", "file", auth.DevKeyFile)
+	}
+	// scaffold:end
+
+	// Each hash holds 19 MiB while it runs: one per CPU keeps a burst of
+	// sign-ins from exhausting memory, and a short queue behind them keeps
+	// it from making every other sign-in wait (the rest get 503 busy).
+	cpus := runtime.GOMAXPROCS(0)
+	deps := httpapi.Deps{
+		Config: cfg,
+		Store:  st,
+		Logger: log,
+		// scaffold:line Hasher: auth.NewHasher(auth.DefaultArgon2Params, cpus, {{.Limits.HashQueuePerCPU}}*cpus),
+		Hasher: auth.NewHasher(auth.DefaultArgon2Params, cpus, 4*cpus),
+	}
+	// scaffold:if .BearerTokens
+	deps.SigningKey = key
+	// scaffold:end
+	// scaffold:if .Redis
+	// Sessions, revocations and rate limits are shared by every instance
+	// through Redis.
+	rdb, err := redisstore.Open(cfg.RedisURL)
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+	if err := redisstore.Ping(ctx, rdb); err != nil {
+		log.Warn("Redis does not answer yet: requests that need it get 503 until it does", "err", err)
+	}
+	// scaffold:line bus := deps.UseRedis(rdb, "{{.Name}}:")
+	bus := deps.UseRedis(rdb, "myapp:")
+	busCtx, stopBus := context.WithCancel(ctx)
+	busDone := make(chan struct{})
+	go func() {
+		defer close(busDone)
+		bus.Run(busCtx)
+	}()
+	defer func() { stopBus(); <-busDone }()
+	// scaffold:end
+
+	sender, err := newMailSender(cfg.Mail, log)
+	if err != nil {
+		return fmt.Errorf("SMTP_URL: %w", err)
+	}
+	var worker *mail.Worker
+	deps.WakeMail = func() { worker.Wake() }
+	srv := httpapi.New(deps)
+	worker = mail.NewWorker(st, sender, srv.ComposeMail, log, 2*time.Second)
+	httpServer := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "production", cfg.Production)
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+
+	go sweepExpired(ctx, st, log)
+	workerDone := make(chan struct{})
+	go func() {
+		defer close(workerDone)
+		worker.Run(ctx)
+	}()
+	defer func() { <-workerDone }()
+
+	errc := make(chan error, 1)
+	go func() { errc <- httpServer.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := httpServer.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// newMailSender is SMTP, or in development without SMTP_URL the log.
+func newMailSender(c config.Mail, log *slog.Logger) (mail.Sender, error) {
+	if c.Log {
+		log.Info("mails are printed to this log, not sent: set SMTP_URL to send them")
+		return mail.Log{Logger: log}, nil
+	}
+	return mail.NewSMTP(c.SMTPURL, c.From, mail.SMTPOptions{})
+}
+
+// newLogger logs JSON in production, for log collectors, and text in
+// development, for people.
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	if cfg.Production {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// scaffold:line // sweepExpired deletes expired {{if .BrowserSessions}}sessions{{end}}{{if .Hybrid}} and {{end}}{{if .BearerTokens}}refresh tokens{{end}} every hour.
+// sweepExpired deletes expired sessions and refresh tokens every hour.
+func sweepExpired(ctx context.Context, st *store.Store, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			if err := st.DeleteExpired(ctx, now); err != nil && ctx.Err() == nil {
+				log.Error("delete expired credentials", "err", err)
+			}
+		}
+	}
+}

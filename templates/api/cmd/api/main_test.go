@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scaffoldhq/scaffold/templates/api/internal/store/storetest"
+)
+
+// scaffold:if .BearerTokens
+// zeroKey is the Ed25519 key whose seed is all zeros, in PKCS #8 PEM: a
+// placeholder anyone can sign with.
+const zeroKey = `-----BEGIN PRIVATE KEY-----
+MC4CAQAwBQYDK2VwBCIEIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+-----END PRIVATE KEY-----`
+
+// scaffold:end
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+// TestRefusesUnsafeConfiguration checks that the process stops before
+// serving, with one line naming the variable.
+func TestRefusesUnsafeConfiguration(t *testing.T) {
+	for _, tt := range []struct {
+		env      map[string]string
+		variable string
+	}{
+		{map[string]string{"APP_ENV": "production", "APP_ORIGINS": "https://app.example.com", "COOKIE_SECURE": "false"}, "COOKIE_SECURE"},
+		{map[string]string{"APP_ENV": "production"}, "APP_ORIGINS"},
+		{map[string]string{"APP_ENV": "production", "APP_ORIGINS": "http://app.example.com"}, "APP_ORIGINS"},
+		{map[string]string{"COOKIE_DOMAIN": "com"}, "COOKIE_DOMAIN"},
+		// scaffold:if .BrowserSessions
+		{map[string]string{"SESSION_IDLE_TIMEOUT": "48h", "SESSION_LIFETIME": "24h"}, "SESSION_IDLE_TIMEOUT"},
+		// scaffold:end
+		{map[string]string{"COOKIE_SAMESITE": "None", "COOKIE_SECURE": "false", "COOKIE_PARTITIONED": "false"}, "COOKIE_SAMESITE"},
+		{map[string]string{"COOKIE_PARTITIONED": "true", "COOKIE_SECURE": "false", "COOKIE_SAMESITE": "Lax"}, "COOKIE_PARTITIONED"},
+		{map[string]string{"APP_ORIGINS": "*"}, "APP_ORIGINS"},
+		// scaffold:if .BearerTokens
+		{map[string]string{"APP_ENV": "production", "APP_ORIGINS": "https://app.example.com"}, "JWT_PRIVATE_KEY"},
+		{map[string]string{"JWT_PRIVATE_KEY": zeroKey}, "JWT_PRIVATE_KEY"},
+		// scaffold:end
+	} {
+		// Nothing may start: with the refusal missing, run fails on the
+		// cancelled context at once (not naming the variable) instead of
+		// serving until the test times out.
+		t.Chdir(t.TempDir())
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		tt.env["ADDR"] = "127.0.0.1:0"
+		err := run(ctx, env(tt.env), io.Discard, nil)
+		if err == nil || !strings.Contains(err.Error(), tt.variable) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%v: error %v, want one line naming %s", tt.env, err, tt.variable)
+		}
+	}
+}
+
+// TestServesAndShutsDown starts the real server with zero configuration
+// but the database and address, and stops it like SIGTERM would.
+func TestServesAndShutsDown(t *testing.T) {
+	databaseURL := storetest.URL(t)
+	t.Chdir(t.TempDir()) // development keeps files under data/
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, env(map[string]string{"ADDR": "127.0.0.1:0", "DATABASE_URL": databaseURL}), io.Discard, ready)
+	}()
+	var addr string
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		t.Fatalf("run: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("the server did not start")
+	}
+	resp, err := http.Get("http://" + addr + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("healthz: %d", resp.StatusCode)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run after shutdown: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("the server did not shut down")
+	}
+}

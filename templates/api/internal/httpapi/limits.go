@@ -1,0 +1,108 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/scaffoldhq/scaffold/templates/api/internal/config"
+	"github.com/scaffoldhq/scaffold/templates/api/internal/ratelimit"
+)
+
+// maxLimiterKeys bounds the memory of each in-process limiter.
+const maxLimiterKeys = 100_000
+
+type limiters struct {
+	loginAccountClient, loginClient, loginAccount, register ratelimit.Limiter
+	// mailClient counts the mails a client asks for; mailAccount those
+	// asked for one address, so that nobody can flood an inbox.
+	mailClient, mailAccount ratelimit.Limiter
+}
+
+func newLimiters(l config.Limits, newLimiter func(name string, l ratelimit.Limit) ratelimit.Limiter) limiters {
+	return limiters{
+		loginAccountClient: newLimiter("login_account_client", l.LoginAccountClient),
+		loginClient:        newLimiter("login_client", l.LoginClient),
+		loginAccount:       newLimiter("login_account", l.LoginAccount),
+		register:           newLimiter("register", l.Register),
+		mailClient:         newLimiter("mail_client", l.Mail),
+		mailAccount:        newLimiter("mail_account", l.Mail),
+	}
+}
+
+// counted is one event counted under one limit: the limiter and the key.
+type counted struct {
+	name    string // for logs: which limit
+	limiter ratelimit.Limiter
+	key     string
+}
+
+// countAll counts one event under each limit, all or none: when one has no
+// room, the events already counted are given back, and countAll returns
+// that limit and how long until it has room.
+func countAll(ctx context.Context, events ...counted) (refused *counted, retryAfter time.Duration, err error) {
+	for i, e := range events {
+		ok, wait, err := e.limiter.Allow(ctx, e.key)
+		if err == nil && ok {
+			continue
+		}
+		if undoErr := undoAll(ctx, events[:i]...); err == nil {
+			err = undoErr
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+		return &events[i], wait, nil
+	}
+	return nil, 0, nil
+}
+
+// undoAll gives back one event under each limit.
+func undoAll(ctx context.Context, events ...counted) error {
+	for _, e := range events {
+		if err := e.limiter.Undo(ctx, e.key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// signInEvents are the limits a sign-in attempt for email from client
+// counts against. email is "" when it is not even a valid address: then
+// only the client's limit applies.
+func (s *Server) signInEvents(email, client string) []counted {
+	if email == "" {
+		return []counted{
+			{"login_client", s.limits.loginClient, client},
+		}
+	}
+	account := accountKey(email)
+	return []counted{
+		{"login_account_client", s.limits.loginAccountClient, account + "|" + client},
+		{"login_client", s.limits.loginClient, client},
+		{"login_account", s.limits.loginAccount, account},
+	}
+}
+
+// accountKey stands for an email in limiter keys, so that no limiter (nor a
+// shared store behind one) holds users' addresses.
+func accountKey(email string) string {
+	sum := sha256.Sum256([]byte(email))
+	return hex.EncodeToString(sum[:16])
+}
+
+// writeRateLimited answers 429 with a Retry-After in whole seconds.
+func writeRateLimited(w http.ResponseWriter, retryAfter time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(max(1, int((retryAfter+time.Second-1)/time.Second))))
+	writeError(w, http.StatusTooManyRequests, "rate_limited", "too many attempts; try again later")
+}
+
+// writeBusy answers 503: more sign-ins are waiting for a password hash than
+// the server lets wait.
+func writeBusy(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", "1")
+	writeError(w, http.StatusServiceUnavailable, "busy", "the server is busy; try again in a moment")
+}

@@ -1,0 +1,254 @@
+// Package httpapi is the API's HTTP layer: routes, handlers and the
+// scaffold:line // middleware that applies the security rules (CSRF{{if .CORS}}, CORS{{end}}, cookies, body limit,
+// middleware that applies the security rules (CSRF, CORS, cookies, body limit,
+// rate limits) to every request.
+package httpapi
+
+import (
+	"context"
+	// scaffold:if .BearerTokens
+	"crypto/ed25519"
+	// scaffold:end
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/scaffoldhq/scaffold/templates/api/internal/auth"
+	"github.com/scaffoldhq/scaffold/templates/api/internal/config"
+	"github.com/scaffoldhq/scaffold/templates/api/internal/ratelimit"
+	"github.com/scaffoldhq/scaffold/templates/api/internal/store"
+)
+
+// scaffold:if .BearerTokens
+
+// tokenIssuer is the "iss" and "aud" of the access tokens this API issues.
+// scaffold:line const tokenIssuer = "{{.Name}}"
+const tokenIssuer = "myapp"
+
+// scaffold:end
+// scaffold:if .BrowserSessions
+
+// sessionCacheSize is how many sessions are kept in memory at most.
+const sessionCacheSize = 10_000
+
+// scaffold:end
+
+// PasswordHasher hashes and checks passwords: *auth.Hasher, which bounds
+// how many hashes run and wait at once (auth.ErrBusy beyond that).
+type PasswordHasher interface {
+	Hash(ctx context.Context, password string) (string, error)
+	Verify(ctx context.Context, password, encoded string) (bool, error)
+	VerifyDummy(ctx context.Context, password string) error
+}
+
+// Deps are what the server is built from.
+type Deps struct {
+	Config *config.Config
+	Store  *store.Store
+	Logger *slog.Logger
+	Hasher PasswordHasher
+	// scaffold:if .BearerTokens
+
+	// SigningKey signs access tokens.
+	SigningKey ed25519.PrivateKey
+	// scaffold:end
+
+	// NewLimiter makes the limiter of each limit, by name; nil keeps the
+	// counts in this process's memory.
+	NewLimiter func(name string, l ratelimit.Limit) ratelimit.Limiter
+
+	// WakeMail tells the mail worker a mail was queued (nil: the worker
+	// finds it at its next poll).
+	WakeMail func()
+	// scaffold:if .BrowserSessions
+
+	// Sessions keeps browser sessions; nil keeps them in Store, and in
+	// this process's memory (see auth.CachedSessions).
+	Sessions auth.SessionStore
+	// scaffold:end
+	// scaffold:if .BearerTokens
+
+	// Revocations remembers ended refresh token families until their access
+	// tokens expire; nil keeps them in this process's memory.
+	Revocations auth.Revocations
+	// scaffold:end
+
+	// Checks are what /healthz checks besides the database, by name.
+	Checks map[string]func(context.Context) error
+
+	// Now is the clock (time.Now if nil); tests move it forward.
+	Now func() time.Time
+}
+
+// Server serves the API.
+type Server struct {
+	cfg     *config.Config
+	store   *store.Store
+	log     *slog.Logger
+	hasher  PasswordHasher
+	cookies cookiePolicy
+	limits  limiters
+	now     func() time.Time
+
+	links    *auth.OneTimeTokens
+	wakeMail func()
+	checks   map[string]func(context.Context) error
+	// scaffold:if .BrowserSessions
+
+	sessions *auth.Sessions
+	// scaffold:end
+	// scaffold:if .BearerTokens
+
+	access  *auth.AccessTokens
+	refresh *auth.RefreshTokens
+	// scaffold:end
+}
+
+// New returns a Server.
+func New(d Deps) *Server {
+	now := d.Now
+	if now == nil {
+		now = time.Now
+	}
+	newLimiter := d.NewLimiter
+	if newLimiter == nil {
+		newLimiter = func(_ string, l ratelimit.Limit) ratelimit.Limiter {
+			return ratelimit.NewMemory(l, maxLimiterKeys, now)
+		}
+	}
+	s := &Server{
+		cfg:     d.Config,
+		store:   d.Store,
+		log:     d.Logger,
+		hasher:  d.Hasher,
+		cookies: newCookiePolicy(d.Config.Cookie),
+		limits:  newLimiters(d.Config.Limits, newLimiter),
+		now:     now,
+
+		links:    &auth.OneTimeTokens{Store: d.Store, Now: now},
+		wakeMail: d.WakeMail,
+		checks:   d.Checks,
+	}
+	if s.wakeMail == nil {
+		s.wakeMail = func() {}
+	}
+	// scaffold:if .BrowserSessions
+	sessionStore := d.Sessions
+	if sessionStore == nil {
+		// This API alone (one instance per database) ends the sessions in
+		// its database, so it may keep them in memory.
+		sessionStore = auth.NewCachedSessions(d.Store, sessionCacheSize, d.Config.SessionIdleTimeout, now)
+	}
+	s.sessions = &auth.Sessions{
+		Store:       sessionStore,
+		IdleTimeout: d.Config.SessionIdleTimeout,
+		Lifetime:    d.Config.SessionLifetime,
+		Now:         now,
+	}
+	// scaffold:end
+	// scaffold:if .BearerTokens
+	s.access = auth.NewAccessTokens(d.SigningKey, tokenIssuer, d.Config.AccessTokenTTL, now)
+	revocations := d.Revocations
+	if revocations == nil {
+		revocations = auth.NewMemoryRevocations(now)
+	}
+	s.refresh = auth.NewRefreshTokens(d.Store, d.SigningKey, auth.RefreshConfig{
+		TTL: d.Config.RefreshTokenTTL, Lifetime: d.Config.SessionLifetime, AccessTTL: d.Config.AccessTokenTTL,
+		Revocations: revocations,
+	}, now)
+	// scaffold:end
+	return s
+}
+
+// Handler returns the API with its middleware, outermost first.
+func (s *Server) Handler() http.Handler {
+	var h http.Handler = s.routes()
+	h = s.csrf(h)
+	h = limitBody(h)
+	// scaffold:if .CORS
+	h = cors(s.cfg.Origins, h)
+	// scaffold:end
+	h = securityHeaders(s.cfg.Production, h)
+	h = s.logRequests(h)
+	h = s.recoverPanics(h)
+	return h
+}
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+
+	mux.HandleFunc("POST /api/auth/register", s.register)
+	mux.HandleFunc("POST /api/auth/login", s.login)
+	mux.HandleFunc("GET /api/auth/me", s.requireUser(s.me))
+	mux.HandleFunc("POST /api/auth/logout", s.logout)
+	mux.HandleFunc("POST /api/auth/logout-all", s.requireUser(s.logoutAll))
+	mux.HandleFunc("POST /api/auth/password/forgot", s.forgotPassword)
+	mux.HandleFunc("POST /api/auth/password/reset", s.resetPassword)
+	mux.HandleFunc("POST /api/auth/password/change", s.requireUser(s.changePassword))
+	mux.HandleFunc("POST /api/auth/email/verify", s.verifyEmail)
+	mux.HandleFunc("POST /api/auth/email/verify/resend", s.requireUser(s.resendVerification))
+	mux.HandleFunc("GET /api/auth/sessions", s.requireUser(s.listSessions))
+	mux.HandleFunc("DELETE /api/auth/sessions/{id}", s.requireUser(s.deleteSession))
+	mux.HandleFunc("DELETE /api/auth/account", s.requireUser(s.deleteAccount))
+	// scaffold:if .BrowserJWT
+	//~	mux.HandleFunc("POST /api/auth/refresh", s.refreshCookies)
+	// scaffold:end
+	// scaffold:if .BearerTokens
+	mux.HandleFunc("POST /api/auth/token", s.token)
+	mux.HandleFunc("POST /api/auth/token/refresh", s.tokenRefresh)
+	mux.HandleFunc("GET /.well-known/jwks.json", s.jwks)
+	// scaffold:end
+
+	mux.HandleFunc("GET /api/notes", s.requireUser(s.listNotes))
+	mux.HandleFunc("POST /api/notes", s.requireUser(s.requireVerified(s.createNote)))
+	mux.HandleFunc("GET /api/notes/{id}", s.requireUser(s.getNote))
+	mux.HandleFunc("DELETE /api/notes/{id}", s.requireUser(s.requireVerified(s.deleteNote)))
+
+	// ServeMux answers unknown paths and methods in plain text; this API
+	// answers them in JSON. "/" matches whatever no route above does, so
+	// the routes are matched once per request. (ServeMux's redirects of
+	// unclean paths such as //api/notes are left as they are.)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if allow := allowedMethods(mux, r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed here")
+			return
+		}
+		writeError(w, http.StatusNotFound, "not_found", "no such endpoint")
+	})
+	return mux
+}
+
+func allowedMethods(mux *http.ServeMux, r *http.Request) []string {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := mux.Handler(probe); pattern != "" && pattern != "/" {
+			allow = append(allow, m)
+		}
+	}
+	return allow
+}
+
+// scaffold:line // healthz answers 200 {"status":"ok"} when the database{{if .Redis}} and Redis{{end}} answer,
+// healthz answers 200 {"status":"ok"} when the database and Redis answer,
+// and 503 naming what does not.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	status := map[string]string{"status": "ok"}
+	code := http.StatusOK
+	check := func(name string, ping func(context.Context) error) {
+		if err := ping(r.Context()); err != nil {
+			s.log.WarnContext(r.Context(), "health check", "check", name, "err", err)
+			status["status"], status[name] = "unavailable", "unreachable"
+			code = http.StatusServiceUnavailable
+		}
+	}
+	check("database", s.store.Ping)
+	for name, ping := range s.checks {
+		check(name, ping)
+	}
+	writeJSON(w, code, status)
+}

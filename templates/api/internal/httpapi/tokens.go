@@ -1,0 +1,143 @@
+// scaffold:file .BearerTokens
+package httpapi
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/scaffoldhq/scaffold/templates/api/internal/auth"
+	// scaffold:if .BrowserJWT
+	//~	"github.com/scaffoldhq/scaffold/templates/api/internal/store"
+	// scaffold:end
+)
+
+type tokenResponse struct {
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token"`
+	TokenType    string `json:"token_type"`
+	ExpiresIn    int    `json:"expires_in"`
+}
+
+// token signs in a non-browser client: the tokens are in the body, and no
+// cookie is set.
+func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.checkCredentials(w, r)
+	if !ok {
+		return
+	}
+	rt, err := s.refresh.Issue(r.Context(), u.ID, userAgent(r))
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	s.writeTokens(w, r, rt)
+}
+
+// tokenRefresh exchanges {"refresh_token"} for a new pair.
+func (s *Server) tokenRefresh(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		RefreshToken string `json:"refresh_token"`
+	}
+	if !decode(w, r, &in) {
+		return
+	}
+	rt, err := s.refresh.Rotate(r.Context(), in.RefreshToken)
+	if errors.Is(err, auth.ErrInvalidToken) {
+		s.reportReuse(r, err)
+		writeInvalidToken(w)
+		return
+	}
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	s.writeTokens(w, r, rt)
+}
+
+func (s *Server) writeTokens(w http.ResponseWriter, r *http.Request, rt auth.Issued) {
+	access, err := s.access.Issue(rt.UserID, rt.FamilyID)
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, tokenResponse{
+		AccessToken:  access,
+		RefreshToken: rt.Token,
+		TokenType:    "Bearer",
+		ExpiresIn:    int(s.access.TTL().Seconds()),
+	})
+}
+
+// reportReuse logs a refresh token presented again after its grace window:
+// a copy was kept, by an attacker or by a broken client, and the family was
+// revoked.
+func (s *Server) reportReuse(r *http.Request, err error) {
+	if reuse, ok := errors.AsType[*auth.ReuseError](err); ok {
+		s.securityEvent(r, "refresh_reuse", slog.Int64("user_id", reuse.UserID))
+	}
+}
+
+func writeInvalidToken(w http.ResponseWriter) {
+	writeError(w, http.StatusUnauthorized, "invalid_token", "the refresh token is invalid, expired or revoked; sign in again")
+}
+
+// scaffold:if .BrowserJWT
+
+//~// refreshCookies rotates the refresh token cookie and sets a new access
+//~// token cookie. The web app calls it when a request answers 401.
+//~func (s *Server) refreshCookies(w http.ResponseWriter, r *http.Request) {
+//~	token, err := s.cookies.read(r, refreshCookie)
+//~	if err != nil {
+//~		s.refuseDuplicateCookie(w, r)
+//~		return
+//~	}
+//~	rt, err := s.refresh.Rotate(r.Context(), token)
+//~	if err != nil && !errors.Is(err, auth.ErrInvalidToken) {
+//~		s.internalError(w, r, err)
+//~		return
+//~	}
+//~	s.reportReuse(r, err)
+//~	var u store.User
+//~	if err == nil {
+//~		u, err = s.store.UserByID(r.Context(), rt.UserID)
+//~	}
+//~	if errors.Is(err, auth.ErrInvalidToken) || errors.Is(err, store.ErrNotFound) {
+//~		s.cookies.clearAuthCookies(w)
+//~		writeInvalidToken(w)
+//~		return
+//~	}
+//~	if err != nil {
+//~		s.internalError(w, r, err)
+//~		return
+//~	}
+//~	if err := s.setTokenCookies(w, rt.Token, rt.UserID, rt.FamilyID); err != nil {
+//~		s.internalError(w, r, err)
+//~		return
+//~	}
+//~	writeJSON(w, http.StatusOK, toUserResponse(u))
+//~}
+
+//~// setTokenCookies sets the access token cookie, for as long as the token
+//~// lives, and the refresh token cookie.
+//~func (s *Server) setTokenCookies(w http.ResponseWriter, refreshToken string, userID int64, familyID string) error {
+//~	access, err := s.access.Issue(userID, familyID)
+//~	if err != nil {
+//~		return err
+//~	}
+//~	s.cookies.set(w, accessCookie, access, s.access.TTL())
+//~	s.cookies.set(w, refreshCookie, refreshToken, s.refresh.TTL())
+//~	return nil
+//~}
+// scaffold:end
+
+type jwksResponse struct {
+	Keys []auth.JWK `json:"keys"`
+}
+
+// jwks publishes the public keys that verify access tokens, for services
+// that check them on their own.
+func (s *Server) jwks(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	writeJSON(w, http.StatusOK, jwksResponse{Keys: s.access.JWKS()})
+}
