@@ -9,6 +9,7 @@ import (
 	"embed"
 	"io/fs"
 
+	"github.com/scaffoldhq/scaffold/internal/project"
 	"github.com/scaffoldhq/scaffold/internal/render"
 )
 
@@ -30,6 +31,21 @@ func Templates() fs.FS {
 
 // Executable lists the generated files written with mode 0755.
 var Executable = []string{}
+
+// ReferenceAnswers are the answers whose project the reference API is:
+// hybrid auth (so both browser sessions and bearer tokens), cross-site,
+// PostgreSQL with Redis. Code only other answers need is in the reference
+// as lines its build leaves out (see internal/render).
+func ReferenceAnswers() project.Answers {
+	return project.Answers{
+		Name:     "myapp",
+		Module:   ReferenceModule,
+		Auth:     project.AuthHybrid,
+		Topology: project.CrossSite,
+		DB:       project.Postgres,
+		Redis:    project.Yes,
+	}
+}
 
 // RenderOptions are the options of render.Render for a project whose Go
 // module is module.

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
 	"path"
 	"strings"
@@ -126,4 +127,32 @@ func markersToTemplate(name, src, prefix string) (string, error) {
 		b.WriteString("{{end}}")
 	}
 	return b.String(), nil
+}
+
+// Reference returns the code a reference source file holds for its own
+// build, what Go's tools see in it: src without its markers and the lines of
+// other projects. (The reference project renders the same code, up to
+// gofmt's blank lines.) It returns ok false for a file kept out of the
+// reference's build.
+func Reference(p string, src []byte) (code []byte, ok bool) {
+	prefix := markerPrefix(p)
+	if prefix == "" {
+		return src, true
+	}
+	directive := prefix + " scaffold:"
+	var b bytes.Buffer
+	lines := strings.SplitAfter(string(src), "\n")
+	for i, line := range lines {
+		body := strings.TrimLeft(line, " \t")
+		switch {
+		case strings.HasPrefix(body, directive):
+			if i == 0 && i+1 < len(lines) && strings.HasPrefix(lines[1], "//go:build ignore") {
+				return nil, false
+			}
+		case strings.HasPrefix(body, prefix+"~"), strings.HasPrefix(body, prefix+" ~"):
+		default:
+			b.WriteString(line)
+		}
+	}
+	return b.Bytes(), true
 }

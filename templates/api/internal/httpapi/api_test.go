@@ -253,7 +253,7 @@ func TestNotFoundAndMethodNotAllowed(t *testing.T) {
 	c.do("GET", "/api/auth/login", nil).wantError(t, http.StatusMethodNotAllowed, "method_not_allowed")
 	c.do("DELETE", "/healthz", nil).wantError(t, http.StatusMethodNotAllowed, "method_not_allowed")
 	// scaffold:if .Session
-
+	//~
 	//~	// Bearer tokens are not offered in session mode.
 	//~	for _, p := range []string{"/api/auth/refresh", "/api/auth/token", "/api/auth/token/refresh"} {
 	//~		c.do("POST", p, nil).wantError(t, http.StatusNotFound, "not_found")

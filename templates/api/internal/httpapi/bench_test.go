@@ -41,7 +41,7 @@ func BenchmarkMeSessionCookie(b *testing.B) {
 
 // scaffold:end
 // scaffold:if .BrowserJWT
-
+//~
 //~// BenchmarkMeAccessCookie: the browser's request, a JWT verification.
 //~func BenchmarkMeAccessCookie(b *testing.B) {
 //~	e := newTestEnv(b, nil)

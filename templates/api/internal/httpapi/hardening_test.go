@@ -634,7 +634,7 @@ func TestRefreshFamilyEnds(t *testing.T) {
 	e.clock.Advance(31 * time.Minute) // 2h01
 	e.refreshPair(token).wantError(t, http.StatusUnauthorized, "invalid_token")
 	// scaffold:if .BrowserJWT
-
+	//~
 	//~	// The browser's refresh cookie too.
 	//~	c, _ := e.signedIn()
 	//~	for range 3 {

@@ -24,9 +24,13 @@ import (
 // requests per second of each and their ratio, me/bare: the API aims at
 // 0.5 or more (see README.md, "Performance"). Run it with
 //
-// scaffold:line //	go test -run '^$' -bench HotPath ./internal/httpapi{{if .Postgres}} (with TEST_DATABASE_URL{{if .Redis}} and TEST_REDIS_URL{{end}}){{end}}
-//	go test -run '^$' -bench HotPath ./internal/httpapi (with TEST_DATABASE_URL and TEST_REDIS_URL)
+//	go test -run '^$' -bench HotPath ./internal/httpapi
 //
+// scaffold:if .Redis
+// It needs TEST_DATABASE_URL and TEST_REDIS_URL, as the tests do.
+// scaffold:else if .Postgres
+// ~// It needs TEST_DATABASE_URL, as the tests do.
+// scaffold:end
 // The load generator runs in the same process, as wrk would on the same
 // machine: compare the ratio, not the figures, across machines.
 func BenchmarkHotPath(b *testing.B) {

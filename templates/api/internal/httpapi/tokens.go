@@ -83,7 +83,7 @@ func writeInvalidToken(w http.ResponseWriter) {
 }
 
 // scaffold:if .BrowserJWT
-
+//~
 //~// refreshCookies rotates the refresh token cookie and sets a new access
 //~// token cookie. The web app calls it when a request answers 401.
 //~func (s *Server) refreshCookies(w http.ResponseWriter, r *http.Request) {
@@ -117,7 +117,7 @@ func writeInvalidToken(w http.ResponseWriter) {
 //~	}
 //~	writeJSON(w, http.StatusOK, toUserResponse(u))
 //~}
-
+//~
 //~// setTokenCookies sets the access token cookie, for as long as the token
 //~// lives, and the refresh token cookie.
 //~func (s *Server) setTokenCookies(w http.ResponseWriter, refreshToken string, userID int64, familyID string) error {

@@ -254,7 +254,7 @@ func TestJWKSMatchesTokens(t *testing.T) {
 }
 
 // scaffold:if .BrowserJWT
-
+//~
 //~// TestRefreshCookie covers the browser flow: the access cookie expires, the
 //~// web app calls /api/auth/refresh, which rotates the refresh cookie.
 //~func TestRefreshCookie(t *testing.T) {
@@ -262,11 +262,11 @@ func TestJWKSMatchesTokens(t *testing.T) {
 //~	c, _ := e.signedIn()
 //~	refreshName := e.srv.cookies.name(refreshCookie)
 //~	firstRefresh := c.cookies[refreshName]
-
+//~
 //~	e.clock.Advance(e.cfg.AccessTokenTTL + time.Second)
 //~	delete(c.cookies, e.srv.cookies.name(accessCookie)) // the browser drops it at Max-Age
 //~	c.do("GET", "/api/auth/me", nil).wantError(t, http.StatusUnauthorized, "unauthenticated")
-
+//~
 //~	var u userResponse
 //~	r := c.do("POST", "/api/auth/refresh", nil).want(t, http.StatusOK)
 //~	r.decode(t, &u)
@@ -274,7 +274,7 @@ func TestJWKSMatchesTokens(t *testing.T) {
 //~		t.Fatalf("refresh: %s %v", r.Body, r.Header().Values("Set-Cookie"))
 //~	}
 //~	c.do("GET", "/api/auth/me", nil).want(t, http.StatusOK)
-
+//~
 //~	// Replaying the first refresh cookie later revokes the family and
 //~	// clears the cookies.
 //~	e.clock.Advance(auth.RefreshGrace + time.Second)

@@ -53,10 +53,7 @@ func (s *Store) ClaimMail(ctx context.Context, now time.Time, lease time.Duratio
 		WHERE id = (
 			SELECT id FROM outbox
 			WHERE failed_at IS NULL AND next_attempt_at <= $2 AND locked_until <= $2
-			ORDER BY next_attempt_at, id LIMIT 1
-			// scaffold:if .Postgres
-			FOR UPDATE SKIP LOCKED
-		// scaffold:end
+			ORDER BY next_attempt_at, id LIMIT 1`+skipLocked+`
 		)
 		RETURNING id, kind, user_id, email, attempts`, millis(now.Add(lease)), millis(now)).
 		Scan(&job.ID, &job.Kind, &uid, &job.Email, &job.Attempts)

@@ -28,6 +28,11 @@ func open(databaseURL string) (*sql.DB, goose.Dialect, error) {
 	return db, goose.DialectPostgres, nil
 }
 
+// skipLocked ends the subquery that picks a job to claim: a worker passes
+// over the rows another worker's transaction holds instead of waiting for
+// them.
+const skipLocked = " FOR UPDATE SKIP LOCKED"
+
 // migrationOptions make instances of the API that start together against
 // one database (replicas of a deployment) apply the migrations one at a
 // time: each holds a PostgreSQL advisory lock while it migrates, and the

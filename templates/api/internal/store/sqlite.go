@@ -18,6 +18,10 @@ import (
 	_ "modernc.org/sqlite" // pure-Go SQLite driver: no cgo, nothing to install
 )
 
+// skipLocked is empty: SQLite has one writer at a time, so a job being
+// claimed is never seen half-claimed.
+const skipLocked = ""
+
 // open opens sqlite:PATH, creating the file's directory. WAL lets readers
 // run while one connection writes; busy_timeout makes a writer wait for the
 // lock instead of failing with SQLITE_BUSY, and _txlock=immediate takes the

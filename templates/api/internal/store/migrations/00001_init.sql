@@ -1,10 +1,10 @@
 -- +goose Up
 -- scaffold:if .SQLite
 --~CREATE TABLE users (
-    --~    id            INTEGER PRIMARY KEY AUTOINCREMENT, -- ids are never reused
-    --~    email         TEXT    NOT NULL UNIQUE,
-    --~    password_hash TEXT    NOT NULL,
-    --~    created_at    INTEGER NOT NULL
+--~    id            INTEGER PRIMARY KEY AUTOINCREMENT, -- ids are never reused
+--~    email         TEXT    NOT NULL UNIQUE,
+--~    password_hash TEXT    NOT NULL,
+--~    created_at    INTEGER NOT NULL
 --~);
 -- scaffold:else
 CREATE TABLE users (
@@ -43,13 +43,13 @@ CREATE INDEX refresh_tokens_family_id ON refresh_tokens (family_id);
 CREATE INDEX refresh_tokens_user_id ON refresh_tokens (user_id);
 -- scaffold:end
 -- scaffold:if .SQLite
-
+--~
 --~CREATE TABLE notes (
-    --~    id         INTEGER PRIMARY KEY AUTOINCREMENT,
-    --~    user_id    BIGINT  NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    --~    title      TEXT    NOT NULL,
-    --~    body       TEXT    NOT NULL,
-    --~    created_at BIGINT  NOT NULL
+--~    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+--~    user_id    BIGINT  NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+--~    title      TEXT    NOT NULL,
+--~    body       TEXT    NOT NULL,
+--~    created_at BIGINT  NOT NULL
 --~);
 -- scaffold:else
 

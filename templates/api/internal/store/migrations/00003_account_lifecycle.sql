@@ -21,7 +21,7 @@ CREATE INDEX user_tokens_user_id ON user_tokens (user_id, purpose);
 -- the token when it sends.
 -- scaffold:if .SQLite
 --~CREATE TABLE outbox (
-    --~    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+--~    id              INTEGER PRIMARY KEY AUTOINCREMENT,
 -- scaffold:else
 CREATE TABLE outbox (
     id              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

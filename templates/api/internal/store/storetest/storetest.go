@@ -55,7 +55,7 @@ func URL(t testing.TB) string {
 }
 
 // scaffold:else
-
+//~
 //~// URL returns the URL of a SQLite database in a directory removed when the
 //~// test ends.
 //~func URL(t testing.TB) string {

@@ -1,0 +1,154 @@
+package scaffold_test
+
+import (
+	"bytes"
+	"fmt"
+	"go/format"
+	"go/scanner"
+	"go/token"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+	"testing"
+
+	"github.com/scaffoldhq/scaffold"
+	"github.com/scaffoldhq/scaffold/internal/projecttest"
+	"github.com/scaffoldhq/scaffold/internal/render"
+)
+
+// referenceSources returns every Go and SQL file of the reference API, by
+// path under templates/api.
+func referenceSources(t *testing.T) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	root := os.DirFS("templates/api")
+	err := fs.WalkDir(root, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if ext := path.Ext(p); ext == ".go" || ext == ".sql" {
+			files[p], err = fs.ReadFile(root, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no reference sources under templates/api")
+	}
+	return files
+}
+
+// TestReferenceIsTheReferenceProject: what Go's tools build and test in
+// templates/api is, file for file, the project of scaffold.ReferenceAnswers,
+// up to blank lines, so the reference's own tests prove that project, and a
+// //~ line or a // scaffold:line marker cannot drift from what it gets.
+func TestReferenceIsTheReferenceProject(t *testing.T) {
+	rendered := map[string][]byte{}
+	for _, f := range projecttest.Render(t, scaffold.ReferenceAnswers(), goldenVersion) {
+		if rest, ok := strings.CutPrefix(f.Path, "api/"); ok {
+			rendered[rest] = f.Data
+		}
+	}
+	for p, src := range referenceSources(t) {
+		code, ok := render.Reference(p, src)
+		if !ok {
+			if _, written := rendered[p]; written {
+				t.Errorf("%s is left out of the reference's build, yet the reference project has it", p)
+			}
+			continue
+		}
+		if path.Ext(p) == ".go" {
+			var err error
+			if code, err = format.Source(code); err != nil {
+				t.Errorf("%s: %v", p, err)
+				continue
+			}
+		}
+		got, ok := rendered[p]
+		got, code = squeezeBlank(got), squeezeBlank(code)
+		switch {
+		case !ok:
+			t.Errorf("%s is in the reference's build, yet the reference project does not have it (a // scaffold:file condition it does not meet?)", p)
+		case !bytes.Equal(got, code):
+			t.Errorf("%s differs from the reference project's file:\n%s", p, lineDiff(code, got))
+		}
+	}
+}
+
+// lineDiff names the first line where a and b differ.
+func lineDiff(a, b []byte) string {
+	al, bl := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
+	for i := 0; i < len(al) || i < len(bl); i++ {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			return fmt.Sprintf("line %d:\n  reference: %s\n  project:   %s", i+1, x, y)
+		}
+	}
+	return ""
+}
+
+// squeezeBlank collapses runs of blank lines into one and drops those at
+// either end: a marker may stand where a project has a blank line.
+func squeezeBlank(b []byte) []byte {
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.TrimSpace(l) == "" && (len(out) == 0 || out[len(out)-1] == "") {
+			continue
+		}
+		out = append(out, strings.TrimRight(l, " \t"))
+	}
+	for len(out) > 0 && out[len(out)-1] == "" {
+		out = out[:len(out)-1]
+	}
+	return []byte(strings.Join(out, "\n"))
+}
+
+// TestReferenceIsFormatted: the reference is gofmt's, so an editor that
+// formats on save changes nothing (and Render's markers survive gofmt).
+func TestReferenceIsFormatted(t *testing.T) {
+	for p, src := range referenceSources(t) {
+		if path.Ext(p) != ".go" {
+			continue
+		}
+		got, err := format.Source(src)
+		if err != nil {
+			t.Errorf("%s: %v", p, err)
+		} else if !bytes.Equal(got, src) {
+			t.Errorf("templates/api/%s is not gofmt-formatted: run gofmt -w templates/api", p)
+		}
+	}
+}
+
+// TestReferenceMarkersAreComments: a marker inside a string literal would be
+// part of the string in the reference's build (SQL with a Go comment in it)
+// while working in every project: markers belong in Go code, and what differs
+// inside a string is a Go value (a constant of sqlite.go or postgres.go).
+func TestReferenceMarkersAreComments(t *testing.T) {
+	for p, src := range referenceSources(t) {
+		if path.Ext(p) != ".go" {
+			continue
+		}
+		fset := token.NewFileSet()
+		file := fset.AddFile(p, -1, len(src))
+		var s scanner.Scanner
+		s.Init(file, src, nil, 0)
+		for {
+			pos, tok, lit := s.Scan()
+			if tok == token.EOF {
+				break
+			}
+			if tok == token.STRING && (strings.Contains(lit, "// scaffold:") || strings.Contains(lit, "//~")) {
+				t.Errorf("%s: a marker inside a string literal", fset.Position(pos))
+			}
+		}
+	}
+}
