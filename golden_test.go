@@ -58,16 +58,8 @@ func goldenArchive(a project.Answers, files []render.File) *txtar.Archive {
 	fmt.Fprintf(&comment, "scaffold new %s --auth %s --topology %s --db %s%s --module %s\n\n", a.Name, a.Auth, a.Topology, a.DB, redis, a.Module)
 	ar := &txtar.Archive{}
 	for _, f := range files {
-		full := f.Rendered && !summarized[path.Base(f.Path)]
-		kind := "rendered"
-		switch {
-		case !f.Rendered:
-			kind = fmt.Sprintf("copied sha256:%.8x", sha256.Sum256(f.Data))
-		case !full:
-			kind = fmt.Sprintf("rendered sha256:%.8x", sha256.Sum256(f.Data))
-		}
-		fmt.Fprintf(&comment, "%v %7d %s (%s)\n", f.Mode, len(f.Data), f.Path, kind)
-		if full {
+		fmt.Fprintf(&comment, "%v %7d %s (%s)\n", f.Mode, len(f.Data), f.Path, goldenKind(f))
+		if f.Rendered && !summarized[path.Base(f.Path)] {
 			data := f.Data
 			if len(data) > 0 && data[len(data)-1] != '\n' {
 				data = append(bytes.Clone(data), '\n')
@@ -79,15 +71,93 @@ func goldenArchive(a project.Answers, files []render.File) *txtar.Archive {
 	return ar
 }
 
-// TestGolden compares every combination's rendering with
-// testdata/golden/<auth>-<topology>-<db>.txtar; -update rewrites them.
+// referenceKey names the golden file held in full: the reference API's
+// answers (hybrid, cross-site, PostgreSQL with Redis). Every other
+// combination's golden file holds its differences from that one, so that a
+// change to a line every project shares is one hunk to review.
+var referenceKey = func() string {
+	a := scaffold.ReferenceAnswers()
+	a.Module = "github.com/acme/myapp"
+	return a.Key()
+}()
+
+// goldenName is the golden file of a: the reference's in full (txtar),
+// any other's as differences (diff).
+func goldenName(a project.Answers) string {
+	if a.Key() == referenceKey {
+		return a.Key() + ".txtar"
+	}
+	return a.Key() + ".diff"
+}
+
+// goldenDifferences is the golden file of a combination other than the
+// reference: its command, then the difference of its file list from the
+// reference's (paths, modes and kinds; sizes only in the reference's) and
+// of each file it renders, as unified diffs. A file the combination does not
+// have shows in the file list alone.
+func goldenDifferences(a project.Answers, files []render.File, ref *txtar.Archive, refFiles []render.File) []byte {
+	var b bytes.Buffer
+	full := goldenArchive(a, files)
+	command, _, _ := bytes.Cut(full.Comment, []byte("\n"))
+	fmt.Fprintf(&b, "%s\ndifferences from %s.txtar\n", command, referenceKey)
+	list := func(fs []render.File) []byte {
+		var l bytes.Buffer
+		for _, f := range fs {
+			fmt.Fprintf(&l, "%v %s (%s)\n", f.Mode, f.Path, goldenKind(f))
+		}
+		return l.Bytes()
+	}
+	b.Write(diff.Diff(referenceKey+" (file list)", list(refFiles), a.Key()+" (file list)", list(files)))
+	refData := map[string][]byte{}
+	for _, f := range ref.Files {
+		refData[f.Name] = f.Data
+	}
+	for _, f := range full.Files {
+		old, ok := refData[f.Name]
+		oldName := referenceKey + "/" + f.Name
+		if !ok {
+			oldName = "/dev/null"
+		}
+		b.Write(diff.Diff(oldName, old, a.Key()+"/"+f.Name, f.Data))
+	}
+	return b.Bytes()
+}
+
+// goldenKind tells how a file is shown: rendered files in full, copied and
+// tool-written ones by hash.
+func goldenKind(f render.File) string {
+	switch {
+	case !f.Rendered:
+		return fmt.Sprintf("copied sha256:%.8x", sha256.Sum256(f.Data))
+	case summarized[path.Base(f.Path)]:
+		return fmt.Sprintf("rendered sha256:%.8x", sha256.Sum256(f.Data))
+	}
+	return "rendered"
+}
+
+// TestGolden compares every combination's rendering with its golden file in
+// testdata/golden: the reference's in full, the others' differences from
+// it; -update rewrites them.
 func TestGolden(t *testing.T) {
+	var ref project.Answers
+	for _, a := range combinations() {
+		if a.Key() == referenceKey {
+			ref = a
+		}
+	}
+	refFiles := renderProject(t, ref)
+	refArchive := goldenArchive(ref, refFiles)
 	want := map[string]bool{}
 	for _, a := range combinations() {
-		name := a.Key() + ".txtar"
+		name := goldenName(a)
 		want[name] = true
 		t.Run(a.Key(), func(t *testing.T) {
-			got := txtar.Format(goldenArchive(a, renderProject(t, a)))
+			var got []byte
+			if a.Key() == referenceKey {
+				got = txtar.Format(refArchive)
+			} else {
+				got = goldenDifferences(a, renderProject(t, a), refArchive, refFiles)
+			}
 			path := filepath.Join("testdata", "golden", name)
 			if *update {
 				if err := os.WriteFile(path, got, 0o644); err != nil {
@@ -99,10 +169,16 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v (run go test -run TestGolden -update to create it)", err)
 			}
-			if !bytes.Equal(old, got) {
-				t.Errorf("%s is out of date; review the differences below, then run go test -run TestGolden -update\n%s",
-					path, goldenDiff(txtar.Parse(old), txtar.Parse(got)))
+			if bytes.Equal(old, got) {
+				return
 			}
+			var report []byte
+			if a.Key() == referenceKey {
+				report = []byte(goldenDiff(txtar.Parse(old), txtar.Parse(got)))
+			} else {
+				report = diff.Diff("want/"+name, old, "got/"+name, got)
+			}
+			t.Errorf("%s is out of date; review the differences below, then run go test -run TestGolden -update\n%s", path, report)
 		})
 	}
 	// No golden file may outlive its combination.
@@ -119,37 +195,6 @@ func TestGolden(t *testing.T) {
 			t.Errorf("unexpected golden file testdata/golden/%s: no combination renders it", e.Name())
 		}
 	}
-}
-
-// goldenDiff reports file by file: unexpected and missing files, then a
-// unified diff of each changed one.
-func goldenDiff(old, cur *txtar.Archive) string {
-	var b strings.Builder
-	if d := diff.Diff("want (file list)", old.Comment, "got (file list)", cur.Comment); d != nil {
-		b.Write(d)
-	}
-	oldFiles := map[string][]byte{}
-	for _, f := range old.Files {
-		oldFiles[f.Name] = f.Data
-	}
-	seen := map[string]bool{}
-	for _, f := range cur.Files {
-		seen[f.Name] = true
-		prev, ok := oldFiles[f.Name]
-		if !ok {
-			fmt.Fprintf(&b, "unexpected file %s\n", f.Name)
-			continue
-		}
-		if d := diff.Diff("want/"+f.Name, prev, "got/"+f.Name, f.Data); d != nil {
-			b.Write(d)
-		}
-	}
-	for _, f := range old.Files {
-		if !seen[f.Name] {
-			fmt.Fprintf(&b, "missing file %s\n", f.Name)
-		}
-	}
-	return b.String()
 }
 
 // TestTemplateTree checks properties every rendering must have.
@@ -204,4 +249,34 @@ func TestTemplatesAreTracked(t *testing.T) {
 	if files := strings.TrimSpace(string(out)); files != "" {
 		t.Errorf("template files that git ignores, so that clones lack them (add them with git add -f):\n%s", files)
 	}
+}
+// goldenDiff reports file by file: unexpected and missing files, then a
+// unified diff of each changed one.
+func goldenDiff(old, cur *txtar.Archive) string {
+	var b strings.Builder
+	if d := diff.Diff("want (file list)", old.Comment, "got (file list)", cur.Comment); d != nil {
+		b.Write(d)
+	}
+	oldFiles := map[string][]byte{}
+	for _, f := range old.Files {
+		oldFiles[f.Name] = f.Data
+	}
+	seen := map[string]bool{}
+	for _, f := range cur.Files {
+		seen[f.Name] = true
+		prev, ok := oldFiles[f.Name]
+		if !ok {
+			fmt.Fprintf(&b, "unexpected file %s\n", f.Name)
+			continue
+		}
+		if d := diff.Diff("want/"+f.Name, prev, "got/"+f.Name, f.Data); d != nil {
+			b.Write(d)
+		}
+	}
+	for _, f := range old.Files {
+		if !seen[f.Name] {
+			fmt.Fprintf(&b, "missing file %s\n", f.Name)
+		}
+	}
+	return b.String()
 }
