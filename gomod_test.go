@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/mod/modfile"
+
+	"github.com/scaffoldhq/scaffold"
 	"github.com/scaffoldhq/scaffold/internal/project"
 	"github.com/scaffoldhq/scaffold/internal/render"
 )
@@ -133,5 +136,43 @@ func writeVariants(t *testing.T, path, header string, bodies []string) {
 	b.WriteString("{{end}}")
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestReferenceVersions: the reference API builds and tests in this
+// module, so this go.mod must select exactly the version of each module the
+// reference project's go.mod requires: what its tests prove is what a
+// project gets. Raise a version in both (go get here, then
+// go test -run TestModuleFilesAreTidy -update .).
+func TestReferenceVersions(t *testing.T) {
+	var generated []byte
+	for _, f := range renderProject(t, scaffold.ReferenceAnswers()) {
+		if f.Path == "api/go.mod" {
+			generated = f.Data
+		}
+	}
+	gen, err := modfile.ParseLax("api/go.mod", generated, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile("go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := modfile.ParseLax("go.mod", data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	selected := map[string]string{}
+	for _, r := range own.Require {
+		selected[r.Mod.Path] = r.Mod.Version
+	}
+	if len(gen.Require) == 0 {
+		t.Fatal("the reference project's go.mod requires nothing")
+	}
+	for _, r := range gen.Require {
+		if v := selected[r.Mod.Path]; v != r.Mod.Version {
+			t.Errorf("%s: the reference project requires %s, this module selects %q", r.Mod.Path, r.Mod.Version, v)
+		}
 	}
 }
