@@ -152,3 +152,22 @@ func TestReferenceMarkersAreComments(t *testing.T) {
 		}
 	}
 }
+
+// TestReferenceVetAndDeadcode runs go vet and deadcode (golang.org/x/tools,
+// a tool of this module) over the reference API with its tests: a function
+// no project calls does not belong in the reference; one only other projects
+// call belongs in their lines (//~).
+func TestReferenceVetAndDeadcode(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: not running go vet and deadcode over the reference API")
+	}
+	for _, args := range [][]string{
+		{"vet", "./templates/api/..."},
+		{"tool", "deadcode", "-test", "./templates/api/..."},
+	} {
+		out, err := goCmd(".", args...)
+		if err != nil || len(bytes.TrimSpace(out)) > 0 {
+			t.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+}

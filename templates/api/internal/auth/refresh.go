@@ -95,8 +95,10 @@ type Issued struct {
 	ExpiresAt time.Time
 }
 
-// TTL is the lifetime of a refresh token.
-func (r *RefreshTokens) TTL() time.Duration { return r.ttl }
+// scaffold:if .BrowserJWT
+//~// TTL is the lifetime of a refresh token.
+//~func (r *RefreshTokens) TTL() time.Duration { return r.ttl }
+// scaffold:end
 
 // Issue starts a new family for userID, signed in from userAgent.
 func (r *RefreshTokens) Issue(ctx context.Context, userID int64, userAgent string) (Issued, error) {
@@ -166,20 +168,22 @@ func (r *RefreshTokens) Rotate(ctx context.Context, token string) (Issued, error
 	return next, nil
 }
 
-// Revoke ends the family of token; an unknown token is not an error.
-func (r *RefreshTokens) Revoke(ctx context.Context, token string) error {
-	if token == "" {
-		return nil
-	}
-	rt, err := r.store.RefreshToken(ctx, hashToken(token))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	return r.RevokeFamily(ctx, rt.FamilyID)
-}
+// scaffold:if .BrowserJWT
+//~// Revoke ends the family of token; an unknown token is not an error.
+//~func (r *RefreshTokens) Revoke(ctx context.Context, token string) error {
+//~	if token == "" {
+//~		return nil
+//~	}
+//~	rt, err := r.store.RefreshToken(ctx, hashToken(token))
+//~	if errors.Is(err, store.ErrNotFound) {
+//~		return nil
+//~	}
+//~	if err != nil {
+//~		return err
+//~	}
+//~	return r.RevokeFamily(ctx, rt.FamilyID)
+//~}
+// scaffold:end
 
 // RevokeFamily ends a family by id, its access tokens included.
 //
