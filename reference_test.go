@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"go/format"
+	"go/parser"
 	"go/scanner"
 	"go/token"
 	"io/fs"
 	"os"
 	"path"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -169,5 +171,56 @@ func TestReferenceVetAndDeadcode(t *testing.T) {
 		if err != nil || len(bytes.TrimSpace(out)) > 0 {
 			t.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
+	}
+}
+
+// TestReferenceImportNames: a project keeps the imports its lines use, told
+// by the package names they qualify (render.ImportName); every unnamed import
+// of the reference must be known by that name, or the project would lose an
+// import it needs, or keep one it does not.
+func TestReferenceImportNames(t *testing.T) {
+	paths := map[string]string{} // import path -> a file importing it
+	for p, src := range referenceSources(t) {
+		if path.Ext(p) != ".go" {
+			continue
+		}
+		var lines []string
+		for _, l := range strings.Split(string(src), "\n") {
+			// Imports of other projects' lines (//~) count too.
+			l = strings.TrimSpace(l)
+			l = strings.TrimPrefix(strings.TrimPrefix(l, "//~"), "// ~")
+			lines = append(lines, l)
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), p, strings.Join(lines, "\n"), parser.ImportsOnly)
+		if err != nil {
+			// Other projects' lines need not parse beyond the imports.
+			f, err = parser.ParseFile(token.NewFileSet(), p, src, parser.ImportsOnly)
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, imp := range f.Imports {
+			if imp.Name == nil {
+				ip, _ := strconv.Unquote(imp.Path.Value)
+				paths[ip] = p
+			}
+		}
+	}
+	args := []string{"list", "-f", "{{.ImportPath}} {{.Name}}"}
+	for ip := range paths {
+		args = append(args, ip)
+	}
+	out, err := goCmd(".", args...)
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		ip, name, _ := strings.Cut(l, " ")
+		if got := render.ImportName(ip); got != name {
+			t.Errorf("%s imports %s, package %s, which render.ImportName takes for %s: name the import", paths[ip], ip, name, got)
+		}
+	}
+	if len(paths) < 20 {
+		t.Errorf("only %d imports found in the reference", len(paths))
 	}
 }

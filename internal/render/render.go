@@ -15,7 +15,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"go/format"
 	"io/fs"
 	"path"
 	"slices"
@@ -138,8 +137,8 @@ func Render(ctx context.Context, fsys fs.FS, data any, opts Options) ([]File, er
 			f.Data = bytes.Clone(buf.Bytes())
 			f.Rendered = true
 			if markerPrefix(src) == "//" {
-				if f.Data, err = format.Source(f.Data); err != nil {
-					return nil, fmt.Errorf("render %s: %w", src, err)
+				if f.Data, err = pruneImports(out, f.Data); err != nil {
+					return nil, err
 				}
 				if f.Data, err = opts.Module.apply(out, f.Data); err != nil {
 					return nil, err

@@ -24,9 +24,7 @@ import (
 	"github.com/scaffoldhq/scaffold/templates/api/internal/config"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/httpapi"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/mail"
-	// scaffold:if .Redis
 	"github.com/scaffoldhq/scaffold/templates/api/internal/redisstore"
-	// scaffold:end
 	"github.com/scaffoldhq/scaffold/templates/api/internal/store"
 )
 

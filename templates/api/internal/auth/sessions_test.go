@@ -10,10 +10,8 @@ import (
 	"testing"
 	"time"
 
-	// scaffold:if .Redis
 	"github.com/scaffoldhq/scaffold/templates/api/internal/redisstore"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/redisstore/redistest"
-	// scaffold:end
 	"github.com/scaffoldhq/scaffold/templates/api/internal/store"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/store/storetest"
 )

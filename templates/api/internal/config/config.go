@@ -4,9 +4,7 @@
 package config
 
 import (
-	// scaffold:if .BearerTokens
 	"crypto/ed25519"
-	// scaffold:end
 	"fmt"
 	"net/http"
 	"net/mail"
@@ -18,9 +16,7 @@ import (
 
 	"golang.org/x/net/publicsuffix"
 
-	// scaffold:if .BearerTokens
 	"github.com/scaffoldhq/scaffold/templates/api/internal/auth"
-	// scaffold:end
 	"github.com/scaffoldhq/scaffold/templates/api/internal/ratelimit"
 )
 

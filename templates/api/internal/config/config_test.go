@@ -1,12 +1,10 @@
 package config
 
 import (
-	// scaffold:if .BearerTokens
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/pem"
-	// scaffold:end
 	"net/http"
 	"strings"
 	"testing"

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	// scaffold:if .Hybrid
 	"slices"
-	// scaffold:end
 	"strings"
 	"time"
 	"unicode"

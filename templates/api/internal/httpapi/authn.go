@@ -1,14 +1,10 @@
 package httpapi
 
 import (
-	// scaffold:if .BearerTokens
 	"context"
-	// scaffold:end
 	"errors"
 	"net/http"
-	// scaffold:if .BearerTokens
 	"strings"
-	// scaffold:end
 
 	"github.com/scaffoldhq/scaffold/templates/api/internal/auth"
 )

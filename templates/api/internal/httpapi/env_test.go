@@ -2,13 +2,9 @@ package httpapi
 
 import (
 	"bytes"
-	// scaffold:if .Redis
 	"context"
-	// scaffold:end
-	// scaffold:if .BearerTokens
 	"crypto/ed25519"
 	"crypto/rand"
-	// scaffold:end
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,17 +16,13 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-	// scaffold:if .Redis
 
 	"github.com/redis/go-redis/v9"
-	// scaffold:end
 
 	"github.com/scaffoldhq/scaffold/templates/api/internal/auth"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/config"
-	// scaffold:if .Redis
 	"github.com/scaffoldhq/scaffold/templates/api/internal/redisstore"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/redisstore/redistest"
-	// scaffold:end
 	"github.com/scaffoldhq/scaffold/templates/api/internal/store"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/store/storetest"
 )

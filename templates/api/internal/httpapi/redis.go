@@ -7,9 +7,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	// scaffold:if .BrowserSessions
 	"github.com/scaffoldhq/scaffold/templates/api/internal/auth"
-	// scaffold:end
 	"github.com/scaffoldhq/scaffold/templates/api/internal/ratelimit"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/redisstore"
 )

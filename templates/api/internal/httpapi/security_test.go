@@ -1,12 +1,10 @@
 package httpapi
 
 import (
-	// scaffold:if .BearerTokens
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/pem"
-	// scaffold:end
 	"io"
 	"net/http"
 	"net/http/httptest"

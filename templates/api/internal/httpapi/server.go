@@ -6,9 +6,7 @@ package httpapi
 
 import (
 	"context"
-	// scaffold:if .BearerTokens
 	"crypto/ed25519"
-	// scaffold:end
 	"log/slog"
 	"net/http"
 	"strings"

@@ -7,9 +7,7 @@ import (
 	"net/http"
 
 	"github.com/scaffoldhq/scaffold/templates/api/internal/auth"
-	// scaffold:if .BrowserJWT
 	//~	"github.com/scaffoldhq/scaffold/templates/api/internal/store"
-	// scaffold:end
 )
 
 type tokenResponse struct {

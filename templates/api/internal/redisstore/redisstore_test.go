@@ -4,15 +4,11 @@ package redisstore_test
 import (
 	"context"
 	"errors"
-	// scaffold:if .BearerTokens
 	"log/slog"
-	// scaffold:end
 	"testing"
 	"time"
-	// scaffold:if .BearerTokens
 
 	"github.com/redis/go-redis/v9"
-	// scaffold:end
 
 	"github.com/scaffoldhq/scaffold/templates/api/internal/ratelimit"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/ratelimit/ratelimittest"

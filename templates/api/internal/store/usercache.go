@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	// scaffold:if .Redis
 	"strconv"
-	// scaffold:end
 	"time"
 
 	"github.com/scaffoldhq/scaffold/templates/api/internal/cache"

@@ -3,15 +3,12 @@ package storetest
 
 import (
 	"context"
-	// scaffold:if .Postgres
 	"crypto/rand"
 	"database/sql"
 	"net/url"
 	"os"
 	"strings"
-	// scaffold:else
 	//~	"path/filepath"
-	// scaffold:end
 	"testing"
 
 	"github.com/scaffoldhq/scaffold/templates/api/internal/store"
