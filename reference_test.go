@@ -224,3 +224,25 @@ func TestReferenceImportNames(t *testing.T) {
 		t.Errorf("only %d imports found in the reference", len(paths))
 	}
 }
+
+// TestRenderedGoIsFormatted: every combination's Go is as gofmt writes it.
+// Rendering prints no Go (go/printer would cost ten times the rest of it): it
+// only squeezes the blank lines a marked block leaves, so the reference must
+// not rely on gofmt's alignment across a marker. Inside an aligned block
+// (struct fields, a const block) give a marked line a blank line of its own
+// group, or a // scaffold:line whose template keeps the alignment.
+func TestRenderedGoIsFormatted(t *testing.T) {
+	for _, a := range combinations() {
+		for _, f := range renderProject(t, a) {
+			if path.Ext(f.Path) != ".go" {
+				continue
+			}
+			got, err := format.Source(f.Data)
+			if err != nil {
+				t.Errorf("%s: %s: %v", a.Key(), f.Path, err)
+			} else if !bytes.Equal(got, f.Data) {
+				t.Errorf("%s: %s is not as gofmt writes it:\n%s", a.Key(), f.Path, lineDiff(f.Data, got))
+			}
+		}
+	}
+}

@@ -16,13 +16,17 @@ import (
 )
 
 // pruneImports removes the imports the Go file src does not use, as
-// goimports would, and returns it formatted by gofmt. The reference code
-// imports what any project's lines need; each project keeps what its own
-// lines use. Unlike goimports it never runs the go command or reads other
-// files: an import's package name is its path's (ImportName).
+// goimports would, and squeezes the blank lines a marked block leaves, as
+// gofmt would. The reference code imports what any project's lines need;
+// each project keeps what its own lines use. Unlike goimports it never runs
+// the go command or reads other files: an import's package name is its
+// path's (ImportName). Only a file that loses an import is printed again
+// (go/printer); every other keeps its text, so the reference must keep
+// gofmt's alignment whatever lines a project has (a test renders every
+// combination and checks).
 func pruneImports(name string, src []byte) ([]byte, error) {
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, name, src, parser.ParseComments)
+	f, err := parser.ParseFile(fset, name, src, 0)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
@@ -37,32 +41,94 @@ func pruneImports(name string, src []byte) ([]byte, error) {
 		}
 		return true
 	})
-	pruned := false
-	for _, imp := range append([]*ast.ImportSpec(nil), f.Imports...) {
+	var unused []*ast.ImportSpec
+	for _, imp := range f.Imports {
 		p, err := strconv.Unquote(imp.Path.Value)
 		if err != nil {
 			return nil, fmt.Errorf("render %s: %w", name, err)
 		}
-		local, as := ImportName(p), ""
+		local := ImportName(p)
 		if imp.Name != nil {
 			if imp.Name.Name == "_" || imp.Name.Name == "." {
 				continue // imported for its side effects, or into the file's scope
 			}
-			local, as = imp.Name.Name, imp.Name.Name
+			local = imp.Name.Name
 		}
 		if !used[local] {
-			astutil.DeleteNamedImport(fset, f, as, p)
-			pruned = true
+			unused = append(unused, imp)
 		}
 	}
-	if !pruned {
-		return format.Source(src)
+	if len(unused) == 0 {
+		return squeezeBlankLines(fset, f, src), nil
 	}
+	// Parse again with the comments, which the file is printed with.
+	fset = token.NewFileSet()
+	if f, err = parser.ParseFile(fset, name, src, parser.ParseComments); err != nil {
+		return nil, fmt.Errorf("render %s: %w", name, err)
+	}
+	for _, imp := range unused {
+		p, _ := strconv.Unquote(imp.Path.Value)
+		as := ""
+		if imp.Name != nil {
+			as = imp.Name.Name
+		}
+		astutil.DeleteNamedImport(fset, f, as, p)
+	}
+	// Print as gofmt does: its import order, then its layout, which
+	// leaves no blank line where an import was.
+	ast.SortImports(fset, f)
 	var b bytes.Buffer
 	if err := format.Node(&b, fset, f); err != nil {
 		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
 	return format.Source(b.Bytes())
+}
+
+// squeezeBlankLines returns src, parsed as f, with each run of blank lines
+// outside string literals made one, as gofmt makes them: where a project
+// has neither the lines of a marked block nor the code beside them, the
+// blank lines around it meet. (Printing the whole file with go/printer
+// would cost ten times the rest of rendering.)
+func squeezeBlankLines(fset *token.FileSet, f *ast.File, src []byte) []byte {
+	var literals [][2]int // byte ranges of strings that span lines
+	ast.Inspect(f, func(n ast.Node) bool {
+		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING && bytes.IndexByte([]byte(lit.Value), '\n') >= 0 {
+			literals = append(literals, [2]int{fset.Position(lit.Pos()).Offset, fset.Position(lit.End()).Offset})
+		}
+		return true
+	})
+	inLiteral := func(off int) bool {
+		for _, r := range literals {
+			if off > r[0] && off < r[1] {
+				return true
+			}
+		}
+		return false
+	}
+	var out bytes.Buffer
+	out.Grow(len(src))
+	prevBlank := false
+	for off := 0; off < len(src); {
+		end := bytes.IndexByte(src[off:], '\n')
+		if end < 0 {
+			end = len(src)
+		} else {
+			end += off + 1
+		}
+		line := src[off:end]
+		blank := len(bytes.TrimSpace(line)) == 0 && !inLiteral(off)
+		if !(blank && prevBlank) {
+			out.Write(line)
+		}
+		prevBlank = blank
+		off = end
+	}
+	// and none at the end.
+	b := out.Bytes()
+	for bytes.HasSuffix(b, []byte("\n\n")) {
+		b = b[:len(b)-1]
+	}
+	return b
 }
 
 // ImportName is the name a package imported from importPath is known by

@@ -33,8 +33,7 @@ const (
 	// scaffold:line defaultOrigins             = "{{.Dev.WebOrigin}}"
 	defaultOrigins = "http://localhost:3000"
 	// scaffold:line defaultDevAddr             = "{{.Dev.APIAddr}}"
-	defaultDevAddr  = "127.0.0.1:8080"
-	defaultProdAddr = ":8080"
+	defaultDevAddr = "127.0.0.1:8080"
 	// scaffold:line defaultDatabaseURL         = "{{.Dev.DatabaseURL}}"
 	defaultDatabaseURL = "postgres://postgres:postgres@localhost:5432/myapp?sslmode=disable"
 	// scaffold:line defaultSessionLifetime     = {{.Lifetimes.Session.Go}}
@@ -58,9 +57,12 @@ const (
 	defaultAccessTokenTTL = 10 * time.Minute
 	// scaffold:line defaultRefreshTokenTTL     = {{.Lifetimes.RefreshToken.Go}}
 	defaultRefreshTokenTTL = 24 * time.Hour
-
-// scaffold:end
+	// scaffold:end
 )
+
+// defaultProdAddr is where the API listens in production: every interface,
+// as a container's port must.
+const defaultProdAddr = ":8080"
 
 // scaffold:if .BearerTokens
 

@@ -48,6 +48,7 @@ type testEnv struct {
 	logs   *syncBuffer
 	emails atomic.Int64
 	hosts  atomic.Int64
+
 	// scaffold:if .BearerTokens
 	key ed25519.PrivateKey
 	// scaffold:end
