@@ -250,6 +250,7 @@ func TestTemplatesAreTracked(t *testing.T) {
 		t.Errorf("template files that git ignores, so that clones lack them (add them with git add -f):\n%s", files)
 	}
 }
+
 // goldenDiff reports file by file: unexpected and missing files, then a
 // unified diff of each changed one.
 func goldenDiff(old, cur *txtar.Archive) string {
