@@ -63,6 +63,7 @@ require (
 	github.com/mattn/go-runewidth v0.0.21 // indirect
 	github.com/mattn/go-shellwords v1.0.12 // indirect
 	github.com/mfridman/interpolate v0.0.2 // indirect
+	github.com/mibk/dupl v1.1.0 // indirect
 	github.com/mitchellh/copystructure v1.2.0 // indirect
 	github.com/mitchellh/hashstructure/v2 v2.0.2 // indirect
 	github.com/mitchellh/reflectwalk v1.0.2 // indirect
@@ -88,4 +89,7 @@ require (
 	golang.org/x/tools v0.51.0 // indirect
 )
 
-tool golang.org/x/tools/cmd/deadcode
+tool (
+	github.com/mibk/dupl
+	golang.org/x/tools/cmd/deadcode
+)

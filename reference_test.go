@@ -155,13 +155,18 @@ func TestReferenceMarkersAreComments(t *testing.T) {
 	}
 }
 
-// TestReferenceVetAndDeadcode runs go vet and deadcode (golang.org/x/tools,
-// a tool of this module) over the reference API with its tests: a function
-// no project calls does not belong in the reference; one only other projects
-// call belongs in their lines (//~).
+// TestReferenceVetAndDeadcode runs go vet, deadcode (golang.org/x/tools)
+// and dupl (mibk/dupl), tools of this module, over the reference API with
+// its tests: a function no project calls does not belong in the reference,
+// one only other projects call belongs in their lines (//~), and a rule is
+// written once (dupl: no two stretches of 60 tokens of the same shape).
 func TestReferenceVetAndDeadcode(t *testing.T) {
 	if testing.Short() {
-		t.Skip("-short: not running go vet and deadcode over the reference API")
+		t.Skip("-short: not running go vet, deadcode and dupl over the reference API")
+	}
+	out, err := goCmd(".", "tool", "dupl", "-t", "60", "templates/api")
+	if err != nil || !bytes.Contains(out, []byte("Found total 0 clone groups.")) {
+		t.Errorf("go tool dupl -t 60 templates/api: %v\n%s", err, out)
 	}
 	for _, args := range [][]string{
 		{"vet", "./templates/api/..."},

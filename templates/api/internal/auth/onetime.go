@@ -42,23 +42,23 @@ func (o *OneTimeTokens) Issue(ctx context.Context, userID int64, purpose string,
 // Check returns the user token was issued to, or ErrInvalidLink, without
 // using it up.
 func (o *OneTimeTokens) Check(ctx context.Context, token, purpose string) (int64, error) {
-	if token == "" || len(token) > 100 {
-		return 0, ErrInvalidLink
-	}
-	userID, err := o.Store.UserTokenUser(ctx, hashToken(token), purpose, o.Now())
-	if errors.Is(err, store.ErrNotFound) {
-		return 0, ErrInvalidLink
-	}
-	return userID, err
+	return o.redeem(ctx, token, purpose, o.Store.UserTokenUser)
 }
 
 // Consume uses up token and returns the user it was issued to, or
 // ErrInvalidLink.
 func (o *OneTimeTokens) Consume(ctx context.Context, token, purpose string) (int64, error) {
+	return o.redeem(ctx, token, purpose, o.Store.ConsumeUserToken)
+}
+
+// redeem asks find, a lookup of the store, for the user of token: a token
+// of the wrong shape is refused unread, and one the store does not know,
+// or knows as used or expired, is ErrInvalidLink.
+func (o *OneTimeTokens) redeem(ctx context.Context, token, purpose string, find func(ctx context.Context, tokenHash, purpose string, now time.Time) (int64, error)) (int64, error) {
 	if token == "" || len(token) > 100 {
 		return 0, ErrInvalidLink
 	}
-	userID, err := o.Store.ConsumeUserToken(ctx, hashToken(token), purpose, o.Now())
+	userID, err := find(ctx, hashToken(token), purpose, o.Now())
 	if errors.Is(err, store.ErrNotFound) {
 		return 0, ErrInvalidLink
 	}

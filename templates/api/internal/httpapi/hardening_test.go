@@ -323,29 +323,25 @@ func TestClientAddress(t *testing.T) {
 // the proxy saw counts, whatever the client wrote before it.
 func TestForwardedForCannotDodgeLimits(t *testing.T) {
 	e := newTestEnv(t, nil)
-	for i := range config.DefaultLimits.LoginClient.Events {
-		c := e.client()
-		c.ip = "203.0.113.20"
-		c.header.Set("X-Forwarded-For", "198.51.100."+strconv.Itoa(i+1))
-		c.do("POST", "/api/auth/login", credentials{Email: e.newEmail(), Password: "wrong password!"}).want(t, http.StatusUnauthorized)
+	// forging signs in with a wrong password from ip, each time claiming
+	// another address in X-Forwarded-For, until the limit of one client.
+	forging := func(ip string) {
+		t.Helper()
+		login := func(xff string) *response {
+			c := e.client()
+			c.ip = ip
+			c.header.Set("X-Forwarded-For", xff)
+			return c.do("POST", "/api/auth/login", credentials{Email: e.newEmail(), Password: "wrong password!"})
+		}
+		for i := range config.DefaultLimits.LoginClient.Events {
+			login("198.51.100."+strconv.Itoa(i+1)).want(t, http.StatusUnauthorized)
+		}
+		login("198.51.100.200").wantError(t, http.StatusTooManyRequests, "rate_limited")
 	}
-	c := e.client()
-	c.ip = "203.0.113.20"
-	c.header.Set("X-Forwarded-For", "198.51.100.200")
-	c.do("POST", "/api/auth/login", credentials{Email: e.newEmail(), Password: "wrong password!"}).wantError(t, http.StatusTooManyRequests, "rate_limited")
-
+	forging("203.0.113.20")
 	// A direct client on the loopback or a private network (a Docker
 	// bridge's gateway, a LAN) is no proxy unless TRUSTED_PROXIES says so.
-	for i := range config.DefaultLimits.LoginClient.Events {
-		c := e.client()
-		c.ip = "172.17.0.1"
-		c.header.Set("X-Forwarded-For", "198.51.100."+strconv.Itoa(i+1))
-		c.do("POST", "/api/auth/login", credentials{Email: e.newEmail(), Password: "wrong password!"}).want(t, http.StatusUnauthorized)
-	}
-	c = e.client()
-	c.ip = "172.17.0.1"
-	c.header.Set("X-Forwarded-For", "198.51.100.200")
-	c.do("POST", "/api/auth/login", credentials{Email: e.newEmail(), Password: "wrong password!"}).wantError(t, http.StatusTooManyRequests, "rate_limited")
+	forging("172.17.0.1")
 
 	e = newTestEnv(t, map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8"})
 	proxied := func(xff string) *response {

@@ -105,10 +105,5 @@ func (s *Store) DeleteNote(ctx context.Context, userID, id int64) error {
 	if err != nil {
 		return fmt.Errorf("delete note: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("delete note: %w", err)
-	} else if n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return changedOne(res, "delete note")
 }

@@ -182,10 +182,5 @@ func (s *Store) DeleteUserRefreshFamily(ctx context.Context, userID int64, famil
 	if err != nil {
 		return fmt.Errorf("delete refresh token family: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("delete refresh token family: %w", err)
-	} else if n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return changedOne(res, "delete refresh token family")
 }

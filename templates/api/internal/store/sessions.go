@@ -108,10 +108,5 @@ func (s *Store) DeleteSessionByPublicID(ctx context.Context, userID int64, publi
 	if err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("delete session: %w", err)
-	} else if n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return changedOne(res, "delete session")
 }

@@ -24,6 +24,20 @@ import (
 // user).
 var ErrNotFound = errors.New("not found")
 
+// changedOne is the end of a statement that changes one thing (a row, or
+// the rows of one family): ErrNotFound if it changed nothing. what names the
+// statement in errors.
+func changedOne(res sql.Result, what string) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
 // ErrEmailTaken is returned by CreateUser for an email already registered.
 var ErrEmailTaken = errors.New("email already registered")
 

@@ -106,10 +106,5 @@ func (s *Store) updateUser(ctx context.Context, id int64, query string, args ...
 	if err != nil {
 		return fmt.Errorf("update user: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("update user: %w", err)
-	} else if n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return changedOne(res, "update user")
 }
