@@ -119,21 +119,32 @@ func (m *Memory) Len() int {
 	return len(m.tat)
 }
 
-// evict makes room for a key: it forgets the keys that are as good as new,
-// or if none is, the one closest to it. Forgetting a key can only allow more
-// events for it, so when an attacker floods the limiter with keys the
-// limiter loses precision, never memory.
+// evictSample is how many keys evict compares: enough that the key it
+// forgets is almost surely among the closest to being as good as new, few
+// enough that making room costs the same with a thousand keys or a million.
+const evictSample = 16
+
+// evict makes room for a key. Of a few keys taken at random (Go's map
+// iteration starts at a random place), it forgets the first that is as good
+// as new, or else the one closest to it. Forgetting a key can only allow
+// more events for it, so when an attacker floods the limiter with keys (any
+// email, any address), the limiter loses precision, never memory, and a key
+// it is holding back (far from as good as new) is the last to go.
 func (m *Memory) evict(now time.Time) {
-	var oldest string
-	var oldestTAT time.Time
+	var victim string
+	var victimTAT time.Time
+	n := 0
 	for k, tat := range m.tat {
 		if !tat.After(now) {
-			delete(m.tat, k)
-		} else if oldest == "" || tat.Before(oldestTAT) {
-			oldest, oldestTAT = k, tat
+			victim = k
+			break
+		}
+		if n == 0 || tat.Before(victimTAT) {
+			victim, victimTAT = k, tat
+		}
+		if n++; n == evictSample {
+			break
 		}
 	}
-	if len(m.tat) >= m.maxKeys {
-		delete(m.tat, oldest)
-	}
+	delete(m.tat, victim)
 }
