@@ -116,7 +116,7 @@ func run(ctx context.Context, getenv func(string) string, stderr io.Writer, read
 	defer func() { stopBus(); <-busDone }()
 	// scaffold:end
 
-	sender, err := newMailSender(cfg.Mail, log)
+	sender, err := newMailSender(cfg.Mail, cfg.Production, log)
 	if err != nil {
 		return fmt.Errorf("SMTP_URL: %w", err)
 	}
@@ -169,11 +169,16 @@ func run(ctx context.Context, getenv func(string) string, stderr io.Writer, read
 	return nil
 }
 
-// newMailSender is SMTP, or in development without SMTP_URL the log.
-func newMailSender(c config.Mail, log *slog.Logger) (mail.Sender, error) {
+// newMailSender is SMTP, or the log: in development without SMTP_URL, or
+// with MAIL_TRANSPORT=log, which in production prints no link's token.
+func newMailSender(c config.Mail, production bool, log *slog.Logger) (mail.Sender, error) {
 	if c.Log {
-		log.Info("mails are printed to this log, not sent: set SMTP_URL to send them")
-		return mail.Log{Logger: log}, nil
+		if production {
+			log.Warn("mails are printed to this log without their links' tokens, not sent: set SMTP_URL to send them")
+		} else {
+			log.Info("mails are printed to this log, not sent: set SMTP_URL to send them")
+		}
+		return mail.Log{Logger: log, Redact: production}, nil
 	}
 	return mail.NewSMTP(c.SMTPURL, c.From, mail.SMTPOptions{})
 }

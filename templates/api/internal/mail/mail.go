@@ -137,14 +137,36 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	return err
 }
 
-// Log "sends" by logging, for development: the mail's link is printed on a
-// line of its own, ready to click, like Django's console backend.
+// Log "sends" by logging: the mail's link is printed on a line of its own,
+// ready to click, like Django's console backend. With Redact (production)
+// the link's query and fragment, where the token is, are left out: logs
+// travel to other systems and people, and a working reset link in a log is
+// an account takeover.
 type Log struct {
 	Logger *slog.Logger
+	Redact bool
 }
 
 // Send implements Sender.
 func (l Log) Send(ctx context.Context, m Message) error {
-	l.Logger.InfoContext(ctx, "mail (printed, not sent: set SMTP_URL to send)", "to", m.To, "subject", m.Subject, "link", m.Link)
+	link := m.Link
+	if l.Redact {
+		link = redact(link)
+	}
+	l.Logger.InfoContext(ctx, "mail (printed, not sent: set SMTP_URL to send)", "to", m.To, "subject", m.Subject, "link", link)
 	return nil
+}
+
+// redact returns link without what may hold a secret: its query, fragment
+// and user information.
+func redact(link string) string {
+	u, err := url.Parse(link)
+	if err != nil {
+		return "[redacted]"
+	}
+	if u.RawQuery == "" && u.Fragment == "" && u.User == nil {
+		return link
+	}
+	u.User, u.RawQuery, u.Fragment, u.RawFragment = nil, "", "", ""
+	return u.String() + "?[redacted]"
 }
