@@ -20,6 +20,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/scaffoldhq/scaffold/templates/api/internal/auth"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/config"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/httpapi"
@@ -133,7 +135,7 @@ func run(ctx context.Context, getenv func(string) string, stderr io.Writer, read
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ln, err := listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
@@ -142,32 +144,34 @@ func run(ctx context.Context, getenv func(string) string, stderr io.Writer, read
 		ready <- ln.Addr().String()
 	}
 
-	go sweepExpired(ctx, st, log)
-	workerDone := make(chan struct{})
-	go func() {
-		defer close(workerDone)
-		worker.Run(ctx)
-	}()
-	defer func() { <-workerDone }()
-
-	errc := make(chan error, 1)
-	go func() { errc <- httpServer.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := httpServer.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	// The server, the mail worker and the sweeper run until ctx ends (a
+	// signal) or one of them fails; then all of them stop, and run returns
+	// once they have.
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		if err := httpServer.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("serve: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-gctx.Done()
+		log.Info("shutting down")
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := httpServer.Shutdown(shutdownCtx); err != nil {
+			return fmt.Errorf("shutdown: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error { worker.Run(gctx); return nil })
+	g.Go(func() error { sweepExpired(gctx, st, log); return nil })
+	return g.Wait()
 }
+
+// listen opens the API's listener: net.Listen, or in a test a listener
+// that fails.
+var listen = net.Listen
 
 // newMailSender is SMTP, or the log: in development without SMTP_URL, or
 // with MAIL_TRANSPORT=log, which in production prints no link's token.

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -94,5 +96,43 @@ func TestServesAndShutsDown(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("the server did not shut down")
+	}
+}
+
+// failingListener accepts nothing: after a moment its Accept fails as a
+// listener does when its socket is gone.
+type failingListener struct {
+	net.Listener
+}
+
+var errListenerGone = errors.New("listener gone")
+
+func (l failingListener) Accept() (net.Conn, error) {
+	time.Sleep(50 * time.Millisecond)
+	return nil, errListenerGone
+}
+
+// TestServeFailureEndsRun: when the server fails once it is up (no signal),
+// run stops the mail worker and the rest and returns the error, instead of
+// waiting for a signal that never comes.
+func TestServeFailureEndsRun(t *testing.T) {
+	databaseURL := storetest.URL(t)
+	t.Chdir(t.TempDir()) // development keeps files under data/
+	listen = func(network, addr string) (net.Listener, error) {
+		ln, err := net.Listen(network, addr)
+		return failingListener{ln}, err
+	}
+	t.Cleanup(func() { listen = net.Listen })
+	done := make(chan error, 1)
+	go func() {
+		done <- run(context.Background(), env(map[string]string{"ADDR": "127.0.0.1:0", "DATABASE_URL": databaseURL}), io.Discard, nil)
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, errListenerGone) {
+			t.Fatalf("run: %v, want the listener's error", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not return when its server failed")
 	}
 }
