@@ -10,6 +10,8 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -249,5 +251,34 @@ func TestRenderedGoIsFormatted(t *testing.T) {
 				t.Errorf("%s: %s is not as gofmt writes it:\n%s", a.Key(), f.Path, lineDiff(f.Data, got))
 			}
 		}
+	}
+}
+
+// TestNoLeakedHistory: generated code speaks to its new owner, who has none
+// of scaffold's context: no comment cites scaffold's spec, an audit or an
+// older version of the code.
+func TestNoLeakedHistory(t *testing.T) {
+	leak := regexp.MustCompile(`\bSPEC\b|§|(?i)security audit|audit's|older version|earlier version|previous version|before it had`)
+	err := fs.WalkDir(os.DirFS("templates"), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		switch path.Base(p) {
+		case "package-lock.json.tmpl", "go.sum.tmpl", "common-passwords.txt":
+			return nil
+		}
+		data, err := os.ReadFile(filepath.Join("templates", p))
+		if err != nil {
+			return err
+		}
+		for i, line := range strings.Split(string(data), "\n") {
+			if m := leak.FindString(line); m != "" {
+				t.Errorf("templates/%s:%d: %q: say what the code does, not where it comes from:\n\t%s", p, i+1, m, strings.TrimSpace(line))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

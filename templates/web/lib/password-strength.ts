@@ -6,7 +6,7 @@ import { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import { adjacencyGraphs, dictionary } from "@zxcvbn-ts/language-common";
 import { translations } from "@zxcvbn-ts/language-en";
 
-/** The API's rules (SPEC §4): it refuses anything shorter or more common. */
+/** The API's rules: it refuses anything shorter or more common. */
 export const minPasswordLength = 12;
 
 const zxcvbn = new ZxcvbnFactory({ dictionary, graphs: adjacencyGraphs, translations });

@@ -1,6 +1,7 @@
 package httpapi
 
-// Tests of the account lifecycle (SPEC §5): every mail goes through a real
+// Tests of the account lifecycle (verification, password reset and change,
+// sessions, deletion): every mail goes through a real
 // SMTP conversation with a server in this process (mailbox_test.go), and
 // the tests follow the links that arrive.
 

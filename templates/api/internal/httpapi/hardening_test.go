@@ -1,6 +1,7 @@
 package httpapi
 
-// Tests of the security audit's findings (SPEC §4), one or more per finding.
+// Tests of the attacks the API stands up to (forged and duplicated cookies,
+// guessing, floods, oversized input, spoofed addresses), one or more each.
 
 import (
 	"context"

@@ -12,7 +12,7 @@ import (
 	"github.com/scaffoldhq/scaffold/templates/api/internal/auth"
 )
 
-// Input limits (SPEC 2.1 and 4).
+// Input limits: what the API accepts of an email, a password and a note.
 const (
 	maxEmailLen    = 254 // bytes, RFC 5321
 	minPasswordLen = 12  // characters

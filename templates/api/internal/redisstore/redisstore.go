@@ -42,7 +42,7 @@ func Open(redisURL string) (*redis.Client, error) {
 	opts.PoolTimeout = 2 * time.Second
 	// RESP2: nothing here needs RESP3's push notifications, whose handling
 	// costs every command a read and can make a subscriber's read ignore
-	// its timeout (go-redis v9.23).
+	// its timeout.
 	opts.Protocol = 2
 	return redis.NewClient(opts), nil
 }

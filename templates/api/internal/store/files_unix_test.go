@@ -44,7 +44,7 @@ func TestDatabaseFilesArePrivate(t *testing.T) {
 		}
 	}
 
-	// A database an older version left readable by others is narrowed.
+	// A database found readable by others is narrowed.
 	st.Close()
 	for _, name := range []string{path, path + "-wal", path + "-shm"} {
 		os.Chmod(name, 0o644)

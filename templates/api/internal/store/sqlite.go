@@ -59,7 +59,8 @@ func migrationOptions(context.Context, *sql.DB) ([]goose.ProviderOption, error) 
 // directory 0700 when created here, the file 0600. SQLite would create the
 // file 0644 (less the umask), and creates its -wal and -shm files with the
 // database file's permissions, so creating the file first covers all three.
-// Files left with wider permissions (by an older version) are narrowed.
+// Files found with wider permissions (copied in, or made by another
+// program) are narrowed.
 func restrictFiles(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("create database directory: %w", err)
