@@ -52,6 +52,9 @@ func run(ctx context.Context, getenv func(string) string, stderr io.Writer, read
 		return fmt.Errorf("invalid configuration: %w", err)
 	}
 	log := newLogger(cfg, stderr)
+	for _, name := range cfg.Ignored {
+		log.Warn(name+" is set, but this API does not use it: it was generated for other answers (see README.md)", "variable", name)
+	}
 	// scaffold:if .Postgres
 
 	if !cfg.Production {

@@ -60,6 +60,24 @@ const (
 	// scaffold:end
 )
 
+// unused returns the variables of the other auth modes, and of Redis, that
+// this API never reads. Set, they are most likely a mistake (an .env copied
+// from another project, settings left from before the project changed
+// mode), and Load names them in Config.Ignored.
+func unused() []string {
+	var names []string
+	// scaffold:if not .BrowserSessions
+	//~	names = append(names, "SESSION_IDLE_TIMEOUT")
+	// scaffold:end
+	// scaffold:if not .BearerTokens
+	//~	names = append(names, "ACCESS_TOKEN_TTL", "REFRESH_TOKEN_TTL", "JWT_PRIVATE_KEY")
+	// scaffold:end
+	// scaffold:if not .Redis
+	//~	names = append(names, "REDIS_URL")
+	// scaffold:end
+	return names
+}
+
 // defaultProdAddr is where the API listens in production: every interface,
 // as a container's port must.
 const defaultProdAddr = ":8080"
@@ -190,6 +208,10 @@ type Config struct {
 
 	// Migrate applies the embedded migrations at startup (MIGRATE).
 	Migrate bool
+
+	// Ignored names the variables that are set but mean nothing to this
+	// API (see unused), for a warning at startup.
+	Ignored []string
 }
 
 // Mail says how mails go out.
@@ -227,6 +249,11 @@ type Cookie struct {
 // tests). Its error is one line that names the offending variable.
 func Load(getenv func(string) string) (*Config, error) {
 	var c Config
+	for _, name := range unused() {
+		if getenv(name) != "" {
+			c.Ignored = append(c.Ignored, name)
+		}
+	}
 
 	switch env := getenv("APP_ENV"); env {
 	case "", "development":

@@ -281,3 +281,38 @@ func TestOverrides(t *testing.T) {
 		t.Errorf("Cookie = %+v, want %+v", c.Cookie, want)
 	}
 }
+
+// TestIgnoredVariables: the variables of other modes are named for a
+// warning when set, and only those.
+func TestIgnoredVariables(t *testing.T) {
+	env := map[string]string{
+		"SESSION_IDLE_TIMEOUT": "1h",
+		"ACCESS_TOKEN_TTL":     "5m",
+		"REFRESH_TOKEN_TTL":    "2h",
+		"JWT_PRIVATE_KEY":      "a key",
+		"REDIS_URL":            "redis://localhost:6379/1",
+	}
+	// scaffold:if .BearerTokens
+	env["JWT_PRIVATE_KEY"] = testKeyPEM(t)
+	// scaffold:end
+	c, err := load(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	// scaffold:if not .BrowserSessions
+	//~	want = append(want, "SESSION_IDLE_TIMEOUT")
+	// scaffold:end
+	// scaffold:if not .BearerTokens
+	//~	want = append(want, "ACCESS_TOKEN_TTL", "REFRESH_TOKEN_TTL", "JWT_PRIVATE_KEY")
+	// scaffold:end
+	// scaffold:if not .Redis
+	//~	want = append(want, "REDIS_URL")
+	// scaffold:end
+	if strings.Join(c.Ignored, ",") != strings.Join(want, ",") {
+		t.Errorf("Ignored = %q, want %q", c.Ignored, want)
+	}
+	if c, err := load(nil); err != nil || len(c.Ignored) != 0 {
+		t.Errorf("nothing set: Ignored = %q (%v)", c.Ignored, err)
+	}
+}
