@@ -118,6 +118,9 @@ func TestRedisOutage(t *testing.T) {
 	if health["status"] != "unavailable" || health["redis"] != "unreachable" || health["database"] != "" {
 		t.Errorf("healthz during the outage: %v", health)
 	}
+	// Not ready for requests, yet alive: restarting it would mend nothing.
+	e.client().do("GET", "/readyz", nil).want(t, http.StatusServiceUnavailable)
+	e.client().do("GET", "/livez", nil).want(t, http.StatusOK)
 	for _, l := range e.logLines(t) {
 		if l["level"] == "ERROR" {
 			t.Errorf("the outage was logged as an internal error: %v", l)
@@ -125,7 +128,10 @@ func TestRedisOutage(t *testing.T) {
 	}
 
 	proxy.restore()
-	e.client().do("GET", "/healthz", nil).want(t, http.StatusOK)
+	// The Redis client redials at most once a second after failed dials.
+	waitFor(t, "/healthz to answer 200", func() bool {
+		return e.client().do("GET", "/healthz", nil).Code == http.StatusOK
+	})
 	c.do("GET", "/api/auth/me", nil).want(t, http.StatusOK)
 	var list struct{ Notes []noteJSON }
 	c.do("GET", "/api/notes", nil).want(t, http.StatusOK).decode(t, &list)

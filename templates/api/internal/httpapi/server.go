@@ -118,7 +118,7 @@ func New(d Deps) *Server {
 	s := &Server{
 		cfg:     d.Config,
 		store:   d.Store,
-		log:     d.Logger,
+		log:     slog.New(withRequestID{d.Logger.Handler()}),
 		hasher:  d.Hasher,
 		cookies: newCookiePolicy(d.Config.Cookie),
 		limits:  newLimiters(d.Config.Limits, newLimiter),
@@ -168,14 +168,17 @@ func (s *Server) Handler() http.Handler {
 	h = cors(s.cfg.Origins, h)
 	// scaffold:end
 	h = securityHeaders(s.cfg.Production, h)
-	h = s.logRequests(h)
 	h = s.recoverPanics(h)
+	h = s.logRequests(h)
+	h = s.requestIDs(h)
 	return h
 }
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.healthz)
+	mux.HandleFunc("GET /livez", livez)
 
 	mux.HandleFunc("POST /api/auth/register", s.register)
 	mux.HandleFunc("POST /api/auth/login", s.login)
@@ -233,7 +236,8 @@ func allowedMethods(mux *http.ServeMux, r *http.Request) []string {
 
 // scaffold:line // healthz answers 200 {"status":"ok"} when the database{{if .Redis}} and Redis{{end}} answer,
 // healthz answers 200 {"status":"ok"} when the database and Redis answer,
-// and 503 naming what does not.
+// and 503 naming what does not. It is also /readyz: a load balancer sends
+// requests only to an instance that can serve them.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	status := map[string]string{"status": "ok"}
 	code := http.StatusOK
@@ -249,4 +253,11 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		check(name, ping)
 	}
 	writeJSON(w, code, status)
+}
+
+// livez answers 200 while the process serves requests at all, whatever the
+// database or Redis do: an orchestrator restarts an instance that fails it,
+// and restarting cannot mend a database that is down (that is /readyz).
+func livez(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
