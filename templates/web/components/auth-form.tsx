@@ -6,6 +6,7 @@ import { useActionState, useState } from "react";
 import { Field } from "@/components/field";
 import { PasswordStrength } from "@/components/password-strength";
 import { api, toApiError, type ApiError } from "@/lib/api";
+import { minPasswordLength } from "@/lib/password-rules";
 
 type State = {
   error: ApiError | null;
@@ -70,7 +71,7 @@ export function AuthForm({ mode }: { mode: keyof typeof modes }) {
             type="password"
             autoComplete={text.password}
             required
-            minLength={mode === "register" ? 12 : undefined}
+            minLength={mode === "register" ? minPasswordLength : undefined}
             onChange={mode === "register" ? (e) => setPassword(e.target.value) : undefined}
           />
         )}

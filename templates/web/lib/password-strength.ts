@@ -6,8 +6,7 @@ import { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import { adjacencyGraphs, dictionary } from "@zxcvbn-ts/language-common";
 import { translations } from "@zxcvbn-ts/language-en";
 
-/** The API's rules: it refuses anything shorter or more common. */
-export const minPasswordLength = 12;
+import { minPasswordLength } from "@/lib/password-rules";
 
 const zxcvbn = new ZxcvbnFactory({ dictionary, graphs: adjacencyGraphs, translations });
 

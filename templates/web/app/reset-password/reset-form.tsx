@@ -8,6 +8,7 @@ import { Field } from "@/components/field";
 import { PasswordStrength } from "@/components/password-strength";
 import { useStripTokenFromUrl } from "@/components/use-link-token";
 import { api, toApiError, type ApiError } from "@/lib/api";
+import { minPasswordLength } from "@/lib/password-rules";
 
 export function ResetForm({ token }: { token: string }) {
   useStripTokenFromUrl();
@@ -41,7 +42,7 @@ export function ResetForm({ token }: { token: string }) {
             type="password"
             autoComplete="new-password"
             required
-            minLength={12}
+            minLength={minPasswordLength}
             onChange={(e) => setPassword(e.target.value)}
           />
         )}

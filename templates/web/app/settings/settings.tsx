@@ -8,6 +8,7 @@ import { Field } from "@/components/field";
 import { PasswordStrength } from "@/components/password-strength";
 import { VerifyBanner } from "@/components/verify-banner";
 import { api, toApiError, type ApiError, type Session, type User } from "@/lib/api";
+import { minPasswordLength } from "@/lib/password-rules";
 
 /**
  * The account's settings: where it is signed in (each session can be
@@ -228,7 +229,7 @@ function AccountForm({ onSessionsChanged }: { onSessionsChanged: () => void }) {
             {...control}
             type="password"
             autoComplete="new-password"
-            minLength={12}
+            minLength={minPasswordLength}
             onChange={(e) => setNewPassword(e.target.value)}
           />
         )}
