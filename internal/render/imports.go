@@ -3,9 +3,9 @@ package render
 import (
 	"bytes"
 	"fmt"
-	"go/ast"
 	"go/format"
 	"go/parser"
+	"go/scanner"
 	"go/token"
 	"path"
 	"strconv"
@@ -18,65 +18,148 @@ import (
 // pruneImports removes the imports the Go file src does not use, as
 // goimports would, and squeezes the blank lines a marked block leaves, as
 // gofmt would. The reference code imports what any project's lines need;
-// each project keeps what its own lines use. Unlike goimports it never runs
-// the go command or reads other files: an import's package name is its
-// path's (ImportName). Only a file that loses an import is printed again
-// (go/printer); every other keeps its text, so the reference must keep
-// gofmt's alignment whatever lines a project has (a test renders every
-// combination and checks).
+// each project keeps what its own lines use: the packages whose name
+// qualifies an identifier. Unlike goimports it never runs the go command or
+// reads other files: an import's package name is its path's (ImportName).
+// It works on the text, with go/scanner (printing the file with go/printer
+// would cost ten times the rest of rendering), so the reference must keep
+// gofmt's layout whatever lines a project has: a test renders every
+// combination and checks.
 func pruneImports(name string, src []byte) ([]byte, error) {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, name, src, 0)
+	sc, err := scanGo(name, src)
 	if err != nil {
-		return nil, fmt.Errorf("render %s: %w", name, err)
+		return nil, err
 	}
-	// A package is used when it qualifies a name: X.Sel where X is declared
-	// nowhere in the file.
-	used := map[string]bool{}
-	ast.Inspect(f, func(n ast.Node) bool {
-		if sel, ok := n.(*ast.SelectorExpr); ok {
-			if id, ok := sel.X.(*ast.Ident); ok && id.Obj == nil {
-				used[id.Name] = true
-			}
-		}
-		return true
-	})
-	var unused []*ast.ImportSpec
-	for _, imp := range f.Imports {
-		p, err := strconv.Unquote(imp.Path.Value)
-		if err != nil {
-			return nil, fmt.Errorf("render %s: %w", name, err)
-		}
-		local := ImportName(p)
-		if imp.Name != nil {
-			if imp.Name.Name == "_" || imp.Name.Name == "." {
+	var unused []importSpec
+	for _, imp := range sc.imports {
+		local := ImportName(imp.path)
+		if imp.name != "" {
+			if imp.name == "_" || imp.name == "." {
 				continue // imported for its side effects, or into the file's scope
 			}
-			local = imp.Name.Name
+			local = imp.name
 		}
-		if !used[local] {
+		if !sc.qualifiers[local] {
 			unused = append(unused, imp)
 		}
 	}
 	if len(unused) == 0 {
-		return squeezeBlankLines(fset, f, src), nil
+		return squeezeBlankLines(src, sc.literals), nil
 	}
-	// Parse again with the comments, which the file is printed with.
-	fset = token.NewFileSet()
-	if f, err = parser.ParseFile(fset, name, src, parser.ParseComments); err != nil {
+	if len(unused) == len(sc.imports) {
+		return printWithout(name, src, unused)
+	}
+	// Delete the lines of the unused imports, then the blank lines that
+	// leaves at the edges of the import block.
+	var out bytes.Buffer
+	last := 0
+	for _, imp := range unused {
+		out.Write(src[last:imp.start])
+		last = imp.end
+	}
+	out.Write(src[last:])
+	b := out.Bytes()
+	b = bytes.Replace(b, []byte("import (\n\n"), []byte("import (\n"), 1)
+	if i := bytes.Index(b, []byte("import (\n")); i >= 0 {
+		if j := bytes.Index(b[i:], []byte("\n)\n")); j >= 0 {
+			block := b[i : i+j]
+			trimmed := bytes.TrimRight(block, "\n")
+			b = append(append(append([]byte(nil), b[:i]...), trimmed...), b[i+j:]...)
+		}
+	}
+	sc, err = scanGo(name, b)
+	if err != nil {
+		return nil, err
+	}
+	return squeezeBlankLines(b, sc.literals), nil
+}
+
+// importSpec is one import of a file: its name (if it has one), its path,
+// and the byte range of its line.
+type importSpec struct {
+	name, path string
+	start, end int
+}
+
+// goScan is what pruneImports needs to know of a Go file, read by go/scanner
+// alone (no parsing: rendering a project would cost ten times as much).
+type goScan struct {
+	imports []importSpec
+	// qualifiers are the identifiers written before a dot, not after one:
+	// the packages used (and variables, which do no harm here).
+	qualifiers map[string]bool
+	// literals are the byte ranges of the strings that span lines.
+	literals [][2]int
+}
+
+func scanGo(name string, src []byte) (goScan, error) {
+	sc := goScan{qualifiers: map[string]bool{}}
+	fset := token.NewFileSet()
+	file := fset.AddFile(name, -1, len(src))
+	var scanErr error
+	var s scanner.Scanner
+	s.Init(file, src, func(pos token.Position, msg string) {
+		if scanErr == nil {
+			scanErr = fmt.Errorf("render %s: %s: %s", name, pos, msg)
+		}
+	}, 0)
+	inImport, paren := false, false
+	specName := ""
+	var prev, prev2 token.Token
+	prevLit := ""
+	for {
+		pos, tok, lit := s.Scan()
+		if tok == token.EOF {
+			break
+		}
+		off := file.Offset(pos)
+		switch {
+		case tok == token.IMPORT:
+			inImport = true
+		case inImport && tok == token.LPAREN:
+			paren = true
+		case inImport && tok == token.RPAREN:
+			inImport, paren = false, false
+		case inImport && tok == token.IDENT:
+			specName = lit
+		case inImport && tok == token.PERIOD:
+			specName = "."
+		case inImport && tok == token.STRING:
+			p, err := strconv.Unquote(lit)
+			if err != nil {
+				return sc, fmt.Errorf("render %s: %s: %w", name, fset.Position(pos), err)
+			}
+			start := bytes.LastIndexByte(src[:off], '\n') + 1
+			end := len(src)
+			if i := bytes.IndexByte(src[off:], '\n'); i >= 0 {
+				end = off + i + 1
+			}
+			sc.imports = append(sc.imports, importSpec{name: specName, path: p, start: start, end: end})
+			specName = ""
+			if !paren {
+				inImport = false
+			}
+		case tok == token.STRING && strings.Contains(lit, "\n"):
+			sc.literals = append(sc.literals, [2]int{off, off + len(lit)})
+		case tok == token.PERIOD && prev == token.IDENT && prev2 != token.PERIOD:
+			sc.qualifiers[prevLit] = true
+		}
+		prev2, prev, prevLit = prev, tok, lit
+	}
+	return sc, scanErr
+}
+
+// printWithout is the slow way, for a file none of whose imports stay:
+// delete them from its syntax tree and print it as gofmt does.
+func printWithout(name string, src []byte, unused []importSpec) ([]byte, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, name, src, parser.ParseComments)
+	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
 	for _, imp := range unused {
-		p, _ := strconv.Unquote(imp.Path.Value)
-		as := ""
-		if imp.Name != nil {
-			as = imp.Name.Name
-		}
-		astutil.DeleteNamedImport(fset, f, as, p)
+		astutil.DeleteNamedImport(fset, f, imp.name, imp.path)
 	}
-	// Print as gofmt does: its import order, then its layout, which
-	// leaves no blank line where an import was.
-	ast.SortImports(fset, f)
 	var b bytes.Buffer
 	if err := format.Node(&b, fset, f); err != nil {
 		return nil, fmt.Errorf("render %s: %w", name, err)
@@ -84,19 +167,11 @@ func pruneImports(name string, src []byte) ([]byte, error) {
 	return format.Source(b.Bytes())
 }
 
-// squeezeBlankLines returns src, parsed as f, with each run of blank lines
-// outside string literals made one, as gofmt makes them: where a project
-// has neither the lines of a marked block nor the code beside them, the
-// blank lines around it meet. (Printing the whole file with go/printer
-// would cost ten times the rest of rendering.)
-func squeezeBlankLines(fset *token.FileSet, f *ast.File, src []byte) []byte {
-	var literals [][2]int // byte ranges of strings that span lines
-	ast.Inspect(f, func(n ast.Node) bool {
-		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING && bytes.IndexByte([]byte(lit.Value), '\n') >= 0 {
-			literals = append(literals, [2]int{fset.Position(lit.Pos()).Offset, fset.Position(lit.End()).Offset})
-		}
-		return true
-	})
+// squeezeBlankLines returns src with each run of blank lines outside the
+// string literals at literals made one, as gofmt makes them: where a
+// project has neither the lines of a marked block nor the code beside them,
+// the blank lines around it meet. None is left at the end.
+func squeezeBlankLines(src []byte, literals [][2]int) []byte {
 	inLiteral := func(off int) bool {
 		for _, r := range literals {
 			if off > r[0] && off < r[1] {
@@ -123,7 +198,6 @@ func squeezeBlankLines(fset *token.FileSet, f *ast.File, src []byte) []byte {
 		prevBlank = blank
 		off = end
 	}
-	// and none at the end.
 	b := out.Bytes()
 	for bytes.HasSuffix(b, []byte("\n\n")) {
 		b = b[:len(b)-1]

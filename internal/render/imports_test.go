@@ -50,8 +50,17 @@ import (
 	if err != nil || string(same) != string(got) {
 		t.Errorf("second pass changed the file (%v):\n%s", err, same)
 	}
-	if _, err := pruneImports("x.go", []byte("package x\nfunc (")); err == nil || !strings.Contains(err.Error(), "x.go") {
+	if _, err := pruneImports("x.go", []byte("package x\n\nvar s = \"unterminated\n")); err == nil || !strings.Contains(err.Error(), "x.go") {
 		t.Errorf("bad Go: err = %v", err)
+	}
+	// A group emptied, and a file left without imports.
+	got, err = pruneImports("y.go", []byte("package y\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/a\"\n)\n\nvar _ = fmt.Sprint()\n"))
+	if err != nil || string(got) != "package y\n\nimport (\n\t\"fmt\"\n)\n\nvar _ = fmt.Sprint()\n" {
+		t.Errorf("emptied group: %q, %v", got, err)
+	}
+	got, err = pruneImports("z.go", []byte("package z\n\nimport (\n\t\"fmt\"\n)\n\nvar x = 1\n"))
+	if err != nil || string(got) != "package z\n\nvar x = 1\n" {
+		t.Errorf("no import left: %q, %v", got, err)
 	}
 }
 
