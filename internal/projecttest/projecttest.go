@@ -172,11 +172,27 @@ func CheckAPI(t *testing.T, key string) {
 		t.Errorf("gofmt -l: these files are not formatted:\n%s", out)
 	}
 	Run(t, api, nil, 5*time.Minute, "go", "vet", "./...")
+	// No function the project never calls: code only other answers need
+	// belongs in their lines of the reference (see internal/render).
+	if out := Run(t, api, nil, 5*time.Minute, deadcode(t), "-test", "./..."); strings.TrimSpace(out) != "" {
+		t.Errorf("deadcode -test ./... finds unreachable functions:\n%s", out)
+	}
 	Run(t, api, nil, 5*time.Minute, "go", "build", "-o", filepath.Join(t.TempDir(), "api"), "./cmd/api")
 	Run(t, api, env, 6*time.Minute, "go", "test", "-count=1", "./...")
 	// The hot-path benchmark runs, briefly: it must work; its figures are
 	// for scripts/hotpath and the README, not for a test to judge.
 	Run(t, api, env, 3*time.Minute, "go", "test", "-run", "^$", "-bench", "HotPath", "-benchtime", "200x", "./internal/httpapi")
+}
+
+// deadcode returns the path of golang.org/x/tools/cmd/deadcode, a tool of
+// scaffold's module, built by the go command (and cached by it).
+func deadcode(t testing.TB) string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		t.Fatal("cannot find scaffold's module")
+	}
+	root := filepath.Join(filepath.Dir(file), "..", "..")
+	return strings.TrimSpace(Run(t, root, nil, 5*time.Minute, "go", "tool", "-n", "deadcode"))
 }
 
 // byKey returns the answers whose key is key.

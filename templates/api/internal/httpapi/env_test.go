@@ -185,8 +185,6 @@ func (e *testEnv) instance() *testEnv {
 	return other
 }
 
-// scaffold:end
-
 // waitFor waits up to 5 seconds for cond.
 func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
@@ -196,6 +194,8 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 		}
 	}
 }
+
+// scaffold:end
 
 type clock struct {
 	mu  sync.Mutex
