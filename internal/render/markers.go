@@ -29,7 +29,8 @@ import (
 // line, which keep the file out of the reference's build (an alternative
 // that cannot sit beside the reference's own file) and are not written
 // either; "//go:build ignore && EXPR" is written "//go:build EXPR".
-// Markers are whole lines, so gofmt may re-indent them freely.
+// Markers are whole lines, so gofmt may re-indent them freely; in a doc
+// comment gofmt writes "// ~LINE" for "//~LINE", and both are read alike.
 
 // markerPrefixes maps the extension of a reference source file to its line
 // comment.
