@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"runtime"
@@ -167,9 +168,43 @@ func run(ctx context.Context, getenv func(string) string, stderr io.Writer, read
 		}
 		return nil
 	})
+	if cfg.PprofAddr != "" {
+		if err := servePprof(gctx, g, cfg.PprofAddr, log); err != nil {
+			return err
+		}
+	}
 	g.Go(func() error { worker.Run(gctx); return nil })
 	g.Go(func() error { sweepExpired(gctx, st, log); return nil })
 	return g.Wait()
+}
+
+// servePprof serves net/http/pprof's profiles at addr until ctx ends, in g.
+// Profiles show the program's internals and cost CPU: bind addr to the
+// loopback (127.0.0.1:6060) or a network only operators reach.
+func servePprof(ctx context.Context, g *errgroup.Group, addr string, log *slog.Logger) error {
+	ln, err := listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("PPROF_ADDR: %w", err)
+	}
+	log.Info("serving profiles (net/http/pprof)", "addr", ln.Addr().String())
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	g.Go(func() error {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("profiles: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-ctx.Done()
+		return srv.Close()
+	})
+	return nil
 }
 
 // listen opens the API's listener: net.Listen, or in a test a listener

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -134,5 +137,77 @@ func TestServeFailureEndsRun(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("run did not return when its server failed")
+	}
+}
+
+// lockedBuffer is a bytes.Buffer the server's goroutines may write to while
+// a test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestPprofOnItsOwnListener: with PPROF_ADDR the profiles are served there,
+// and never on the API's address.
+func TestPprofOnItsOwnListener(t *testing.T) {
+	databaseURL := storetest.URL(t)
+	t.Chdir(t.TempDir()) // development keeps files under data/
+	ctx, cancel := context.WithCancel(context.Background())
+	var logs lockedBuffer
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, env(map[string]string{"ADDR": "127.0.0.1:0", "PPROF_ADDR": "127.0.0.1:0", "DATABASE_URL": databaseURL}), &logs, ready)
+	}()
+	var api string
+	select {
+	case api = <-ready:
+	case err := <-done:
+		t.Fatalf("run: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("the server did not start")
+	}
+	// The profiles' listener opens after the API's.
+	var m []string
+	for deadline := time.Now().Add(10 * time.Second); m == nil; time.Sleep(10 * time.Millisecond) {
+		m = regexp.MustCompile(`msg="serving profiles \(net/http/pprof\)" addr=(\S+)`).FindStringSubmatch(logs.String())
+		if m == nil && time.Now().After(deadline) {
+			t.Fatalf("no profiles address in the log:\n%s", logs.String())
+		}
+	}
+	get := func(url string) int {
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := get("http://" + m[1] + "/debug/pprof/"); code != http.StatusOK {
+		t.Errorf("profiles: %d", code)
+	}
+	if code := get("http://" + api + "/debug/pprof/"); code != http.StatusNotFound {
+		t.Errorf("the API's address answers /debug/pprof/ with %d", code)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run after shutdown: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("the server did not shut down")
 	}
 }

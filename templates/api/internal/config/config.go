@@ -209,6 +209,11 @@ type Config struct {
 	// Migrate applies the embedded migrations at startup (MIGRATE).
 	Migrate bool
 
+	// PprofAddr, if set, is where net/http/pprof's profiles are served
+	// (PPROF_ADDR), on a listener of their own: never the API's, which the
+	// world reaches.
+	PprofAddr string
+
 	// Ignored names the variables that are set but mean nothing to this
 	// API (see unused), for a warning at startup.
 	Ignored []string
@@ -373,6 +378,10 @@ func Load(getenv func(string) string) (*Config, error) {
 		return nil, err
 	}
 
+	c.PprofAddr = getenv("PPROF_ADDR")
+	if c.PprofAddr != "" && c.PprofAddr == c.Addr && !strings.HasSuffix(c.Addr, ":0") {
+		return nil, fmt.Errorf("PPROF_ADDR=%s: must differ from ADDR: the profiles are not for the API's clients", c.PprofAddr)
+	}
 	if c.Migrate, err = boolean(getenv, "MIGRATE", true); err != nil {
 		return nil, err
 	}

@@ -316,3 +316,14 @@ func TestIgnoredVariables(t *testing.T) {
 		t.Errorf("nothing set: Ignored = %q (%v)", c.Ignored, err)
 	}
 }
+
+// TestPprofAddr: the profiles never share the API's listener.
+func TestPprofAddr(t *testing.T) {
+	if _, err := load(map[string]string{"ADDR": "127.0.0.1:9000", "PPROF_ADDR": "127.0.0.1:9000"}); err == nil || !strings.HasPrefix(err.Error(), "PPROF_ADDR=") {
+		t.Errorf("PPROF_ADDR = ADDR: err = %v", err)
+	}
+	c, err := load(map[string]string{"PPROF_ADDR": "127.0.0.1:6060"})
+	if err != nil || c.PprofAddr != "127.0.0.1:6060" {
+		t.Errorf("PprofAddr = %q, %v", c.PprofAddr, err)
+	}
+}
