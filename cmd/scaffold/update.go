@@ -667,7 +667,9 @@ func renderProject(ctx context.Context, opts *updateOptions, a project.Answers, 
 	if err != nil {
 		return nil, usageError{oneLine(err)}
 	}
-	return render.Render(ctx, opts.Templates, p, render.Options{Executable: opts.Executable, Module: render.ModuleRename{From: scaffold.ReferenceModule, To: p.Module}})
+	ro := scaffold.RenderOptions(p.Module)
+	ro.Executable = opts.Executable
+	return render.Render(ctx, opts.Templates, p, ro)
 }
 
 // describeRender names a render for messages.

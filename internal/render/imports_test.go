@@ -105,3 +105,25 @@ var _ = fmt.Sprint(a.X, b.Y, other.Z, "example.com/ref")
 		}
 	}
 }
+
+func TestPruneImportsEdges(t *testing.T) {
+	for _, tt := range []struct{ name, src, want string }{
+		{"a comment above an unused import goes with it",
+			"package x\n\nimport (\n\t\"fmt\"\n\n\t// Redis is the cache.\n\t\"github.com/redis/go-redis/v9\"\n)\n\nvar _ = fmt.Sprint()\n",
+			"package x\n\nimport (\n\t\"fmt\"\n)\n\nvar _ = fmt.Sprint()\n"},
+		{"every block, and nothing in a string",
+			"package x\n\nimport \"fmt\"\n\nimport (\n\t\"os\"\n\n\t\"strings\"\n)\n\nconst t = `import (\n\n\t\"a\"\n\n)\n`\n\nvar _, _ = fmt.Sprint(), os.Args\n",
+			"package x\n\nimport \"fmt\"\n\nimport (\n\t\"os\"\n)\n\nconst t = `import (\n\n\t\"a\"\n\n)\n`\n\nvar _, _ = fmt.Sprint(), os.Args\n"},
+		{"two imports on a line: printed from the syntax tree",
+			"package x\n\nimport (\"os\"; \"strings\")\nimport \"fmt\"\n\nvar _ = strings.ToUpper(fmt.Sprint())\n",
+			"package x\n\nimport (\n\t\"strings\"\n)\nimport \"fmt\"\n\nvar _ = strings.ToUpper(fmt.Sprint())\n"},
+		{"cgo's C stays; blank lines in a block comment stay",
+			"package x\n\n/*\n#include <stdio.h>\n\n\n*/\nimport \"C\"\n\nimport \"os\"\n\nvar x = 1\n",
+			"package x\n\n/*\n#include <stdio.h>\n\n\n*/\nimport \"C\"\n\nvar x = 1\n"},
+	} {
+		got, err := pruneImports("x.go", []byte(tt.src))
+		if err != nil || string(got) != tt.want {
+			t.Errorf("%s: got (%v)\n%s\nwant\n%s", tt.name, err, got, tt.want)
+		}
+	}
+}

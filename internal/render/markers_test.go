@@ -131,3 +131,38 @@ func TestReference(t *testing.T) {
 		t.Error("a file left out of the reference's build is in it")
 	}
 }
+
+func TestMarkersEdges(t *testing.T) {
+	data := map[string]any{"A": true, "N": 2}
+	// CRLF files keep their line ends, and their build line is dropped.
+	got, err := renderMarkers(t, "// scaffold:file .A\r\n//go:build ignore\r\n\r\npackage x\r\n\r\n// scaffold:line var n = {{.N}}\r\nvar n = 1\r\n", "//", data)
+	if err != nil || got != "package x\r\n\r\nvar n = 2\r\n" {
+		t.Errorf("CRLF: %q, %v", got, err)
+	}
+	// A comment that starts "// ~" is a comment, unless it holds a comment
+	// line of other projects (gofmt's form of //~// in a doc comment).
+	got, _ = renderMarkers(t, "// ~5 ms per request.\n// scaffold:if not .A\n// ~// Other projects' doc.\n// scaffold:end\n", "//", map[string]any{"A": false})
+	if got != "// ~5 ms per request.\n// Other projects' doc.\n" {
+		t.Errorf("// ~: %q", got)
+	}
+	// Errors name the line of the source, markers counted.
+	src := "package x\n\n// scaffold:if .A\nvar a = 1\n// scaffold:else\nvar a = 2\n// scaffold:end\n\n// scaffold:line var n = {{.Missing}}\nvar n = 1\n"
+	tmpl, err := markersToTemplate("a.go", src, "//")
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed := template.Must(template.New("a.go").Option("missingkey=error").Parse(tmpl))
+	if err := parsed.Execute(new(bytes.Buffer), map[string]any{"A": true}); err == nil || !strings.Contains(err.Error(), "a.go:10:") {
+		t.Errorf("error %v does not name line 10", err)
+	}
+	for src, line := range map[string]string{
+		"package x\n\n// scaffold:if .A\n":                 "a.go:3:",
+		"package x\n// scaffold:line var n = {{.N}}\n":     "a.go:2:",
+		"package x\n\n//scaffold:if .A\n// scaffold:end\n": "a.go:3:",
+		"x\n// scaffold:else if\n":                         "a.go:2:",
+	} {
+		if _, err := markersToTemplate("a.go", src, "//"); err == nil || !strings.HasPrefix(err.Error(), line) {
+			t.Errorf("%q: error %v, want it at %s", src, err, line)
+		}
+	}
+}

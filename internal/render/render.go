@@ -166,8 +166,11 @@ func Render(ctx context.Context, fsys fs.FS, data any, opts Options) ([]File, er
 // reference code with markers.
 func isTemplate(p string) bool { return strings.HasSuffix(p, templateExt) || markerPrefix(p) != "" }
 
-// isPartial reports whether the template at p only holds definitions.
-func isPartial(p string) bool { return strings.HasPrefix(path.Base(p), "_") }
+// isPartial reports whether the template at p only holds definitions: a
+// .tmpl file whose name starts with "_".
+func isPartial(p string) bool {
+	return strings.HasSuffix(p, templateExt) && strings.HasPrefix(path.Base(p), "_")
+}
 
 // renderPath executes the template actions in the path of src, strips the
 // template suffix and checks that the result stays inside the project. An
