@@ -61,6 +61,10 @@ func unavailable(err error) error {
 	return fmt.Errorf("%w: redis: %v", store.ErrUnavailable, err)
 }
 
+// scaffold:if .BrowserSessions
+
 func millis(t time.Time) int64 { return t.UnixMilli() }
 
 func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+// scaffold:end
