@@ -64,42 +64,59 @@ func TestRefusesUnsafeConfiguration(t *testing.T) {
 	}
 }
 
-// TestServesAndShutsDown starts the real server with zero configuration
-// but the database and address, and stops it like SIGTERM would.
-func TestServesAndShutsDown(t *testing.T) {
-	databaseURL := storetest.URL(t)
+// startAPI runs the API as main does, with the variables vars on a
+// database of the test's own, logging to stderr, and returns its address
+// and a stop that shuts it down as SIGTERM would and checks it ended well.
+func startAPI(t *testing.T, vars map[string]string, stderr io.Writer) (addr string, stop func()) {
+	t.Helper()
+	vars["DATABASE_URL"] = storetest.URL(t)
 	t.Chdir(t.TempDir()) // development keeps files under data/
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, env(map[string]string{"ADDR": "127.0.0.1:0", "DATABASE_URL": databaseURL}), io.Discard, ready)
-	}()
-	var addr string
+	go func() { done <- run(ctx, env(vars), stderr, ready) }()
 	select {
 	case addr = <-ready:
 	case err := <-done:
+		cancel()
 		t.Fatalf("run: %v", err)
 	case <-time.After(30 * time.Second):
+		cancel()
 		t.Fatal("the server did not start")
 	}
-	resp, err := http.Get("http://" + addr + "/healthz")
+	return addr, func() {
+		t.Helper()
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("run after shutdown: %v", err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Fatal("the server did not shut down")
+		}
+	}
+}
+
+// get answers the status of GET url.
+func get(t *testing.T, url string) int {
+	t.Helper()
+	resp, err := http.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("healthz: %d", resp.StatusCode)
+	return resp.StatusCode
+}
+
+// TestServesAndShutsDown starts the real server with zero configuration
+// but the database and address, and stops it like SIGTERM would.
+func TestServesAndShutsDown(t *testing.T) {
+	addr, stop := startAPI(t, map[string]string{"ADDR": "127.0.0.1:0"}, io.Discard)
+	if code := get(t, "http://"+addr+"/healthz"); code != http.StatusOK {
+		t.Fatalf("healthz: %d", code)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run after shutdown: %v", err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("the server did not shut down")
-	}
+	stop()
 }
 
 // failingListener accepts nothing: after a moment its Accept fails as a
@@ -162,23 +179,8 @@ func (l *lockedBuffer) String() string {
 // TestPprofOnItsOwnListener: with PPROF_ADDR the profiles are served there,
 // and never on the API's address.
 func TestPprofOnItsOwnListener(t *testing.T) {
-	databaseURL := storetest.URL(t)
-	t.Chdir(t.TempDir()) // development keeps files under data/
-	ctx, cancel := context.WithCancel(context.Background())
 	var logs lockedBuffer
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, env(map[string]string{"ADDR": "127.0.0.1:0", "PPROF_ADDR": "127.0.0.1:0", "DATABASE_URL": databaseURL}), &logs, ready)
-	}()
-	var api string
-	select {
-	case api = <-ready:
-	case err := <-done:
-		t.Fatalf("run: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("the server did not start")
-	}
+	api, stop := startAPI(t, map[string]string{"ADDR": "127.0.0.1:0", "PPROF_ADDR": "127.0.0.1:0"}, &logs)
 	// The profiles' listener opens after the API's.
 	var m []string
 	for deadline := time.Now().Add(10 * time.Second); m == nil; time.Sleep(10 * time.Millisecond) {
@@ -187,27 +189,11 @@ func TestPprofOnItsOwnListener(t *testing.T) {
 			t.Fatalf("no profiles address in the log:\n%s", logs.String())
 		}
 	}
-	get := func(url string) int {
-		resp, err := http.Get(url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
-	if code := get("http://" + m[1] + "/debug/pprof/"); code != http.StatusOK {
+	if code := get(t, "http://"+m[1]+"/debug/pprof/"); code != http.StatusOK {
 		t.Errorf("profiles: %d", code)
 	}
-	if code := get("http://" + api + "/debug/pprof/"); code != http.StatusNotFound {
+	if code := get(t, "http://"+api+"/debug/pprof/"); code != http.StatusNotFound {
 		t.Errorf("the API's address answers /debug/pprof/ with %d", code)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run after shutdown: %v", err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("the server did not shut down")
-	}
+	stop()
 }
