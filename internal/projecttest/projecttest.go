@@ -15,6 +15,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -148,8 +149,10 @@ var serviceEnv = []string{"TEST_DATABASE_URL", "TEST_REDIS_URL"}
 // CheckAPI generates the project whose key is key (such as
 // "session-same-origin-postgres-redis") and, in api/, checks that gofmt has
 // nothing to say, go vet passes, the binary builds and the API's own tests
-// pass. Its PostgreSQL and Redis tests run against TEST_DATABASE_URL and
-// TEST_REDIS_URL when these are set; the API's tests say what they skip.
+// pass, none of them skipped. Its PostgreSQL and Redis tests run against
+// TEST_DATABASE_URL and TEST_REDIS_URL when these are set, else the servers
+// the project's defaults name. The reference project's tests run as its
+// `make test-api` runs them, with the race detector.
 func CheckAPI(t *testing.T, key string) {
 	checkPackage(t, "api", key)
 	a, ok := byKey(key)
@@ -178,10 +181,74 @@ func CheckAPI(t *testing.T, key string) {
 		t.Errorf("deadcode -test ./... finds unreachable functions:\n%s", out)
 	}
 	Run(t, api, nil, 5*time.Minute, "go", "build", "-o", filepath.Join(t.TempDir(), "api"), "./cmd/api")
-	Run(t, api, env, 6*time.Minute, "go", "test", "-count=1", "./...")
+	goTest(t, api, env, 6*time.Minute, "./...")
+	if key == scaffold.ReferenceAnswers().Key() {
+		Run(t, filepath.Dir(api), env, 10*time.Minute, "make", "test-api")
+	}
 	// The hot-path benchmark runs, briefly: it must work; its figures are
 	// for scripts/hotpath and the README, not for a test to judge.
 	Run(t, api, env, 3*time.Minute, "go", "test", "-run", "^$", "-bench", "HotPath", "-benchtime", "200x", "./internal/httpapi")
+}
+
+// goTest runs go test -json on pkgs in dir and fails t with the output of
+// every test that failed or was skipped: a generated project's tests run
+// on every service it uses, so a skip is a failure too.
+func goTest(t *testing.T, dir string, env []string, timeout time.Duration, pkgs ...string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", append([]string{"test", "-count=1", "-json"}, pkgs...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 5 * time.Second
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.Output()
+	t.Logf("go test -json %s (in %s)", strings.Join(pkgs, " "), filepath.Base(dir))
+	if ctx.Err() != nil {
+		t.Fatalf("go test: timed out after %s", timeout)
+	}
+
+	failed, skipped := testResults(stdout)
+	for _, out := range failed {
+		t.Errorf("failed:\n%s", tail(out, 60))
+	}
+	for _, out := range skipped {
+		t.Errorf("skipped:\n%s", tail(out, 10))
+	}
+	if err != nil && len(failed) == 0 {
+		t.Errorf("go test: %v\n%s", err, tail(stderr.String(), 40))
+	}
+}
+
+// testResults reads the output of go test -json and returns the output of
+// each test (or package) that failed and of each test that was skipped.
+func testResults(jsonOut []byte) (failed, skipped []string) {
+	type event struct{ Action, Package, Test, Output string }
+	outputs := map[[2]string]*strings.Builder{}
+	dec := json.NewDecoder(bytes.NewReader(jsonOut))
+	for {
+		var e event
+		if err := dec.Decode(&e); err != nil {
+			return failed, skipped
+		}
+		key := [2]string{e.Package, e.Test}
+		if outputs[key] == nil {
+			outputs[key] = &strings.Builder{}
+		}
+		switch e.Action {
+		case "output":
+			outputs[key].WriteString(e.Output)
+		case "fail":
+			failed = append(failed, outputs[key].String())
+		case "skip":
+			if e.Test != "" {
+				skipped = append(skipped, outputs[key].String())
+			}
+		}
+	}
 }
 
 // deadcode returns the path of golang.org/x/tools/cmd/deadcode, a tool of

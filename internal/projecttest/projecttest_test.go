@@ -2,8 +2,10 @@ package projecttest
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/scaffoldhq/scaffold/internal/project"
@@ -70,5 +72,41 @@ func TestWebDiff(t *testing.T) {
 	}
 	if diff := WebDiff(t, vs[0], vs[0]); len(diff) != 0 {
 		t.Errorf("a project differs from itself: %v", diff)
+	}
+}
+
+// TestTestResults runs go test -json on a module whose tests pass, skip and
+// fail, and finds the skipped and the failed one with their output.
+func TestTestResults(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod": "module example.com/m\n\ngo 1.22\n",
+		"m_test.go": `package m
+
+import "testing"
+
+func TestPasses(t *testing.T) { t.Log("fine") }
+func TestSkips(t *testing.T)  { t.Skip("no server here") }
+func TestFails(t *testing.T)  { t.Error("it broke") }
+`,
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command("go", "test", "-count=1", "-json", "./...")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err == nil {
+		t.Fatal("go test passed with a failing test")
+	}
+	failed, skipped := testResults(out)
+	if len(skipped) != 1 || !strings.Contains(skipped[0], "no server here") {
+		t.Errorf("skipped = %q, want TestSkips's output", skipped)
+	}
+	// The test, then its package.
+	if len(failed) != 2 || !strings.Contains(failed[0], "it broke") || !strings.Contains(failed[1], "FAIL") {
+		t.Errorf("failed = %q, want TestFails's output and the package's", failed)
 	}
 }

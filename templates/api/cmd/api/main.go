@@ -79,10 +79,10 @@ func run(ctx context.Context, getenv func(string) string, stderr io.Writer, read
 
 	key := cfg.JWTPrivateKey
 	if key == nil {
-		if key, err = auth.LoadOrCreateKey(auth.DevKeyFile); err != nil {
+		if key, err = config.LoadOrCreateKey(config.DevKeyFile); err != nil {
 			return fmt.Errorf("development signing key: %w", err)
 		}
-		log.Info("using the development signing key; set JWT_PRIVATE_KEY in production", "file", auth.DevKeyFile)
+		log.Info("using the development signing key; set JWT_PRIVATE_KEY in production", "file", config.DevKeyFile)
 	}
 	// scaffold:end
 

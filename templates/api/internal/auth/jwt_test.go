@@ -122,23 +122,6 @@ func TestJWKS(t *testing.T) {
 	}
 }
 
-func TestParsePrivateKey(t *testing.T) {
-	dir := t.TempDir()
-	key, err := LoadOrCreateKey(dir + "/data/key.pem")
-	if err != nil {
-		t.Fatal(err)
-	}
-	again, err := LoadOrCreateKey(dir + "/data/key.pem")
-	if err != nil || !key.Equal(again) {
-		t.Fatalf("the development key changed on reload: %v", err)
-	}
-	for _, bad := range []string{"", "garbage", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"} {
-		if _, err := ParsePrivateKey([]byte(bad)); err == nil {
-			t.Errorf("ParsePrivateKey(%q) did not fail", bad)
-		}
-	}
-}
-
 // TestAccessTokensHaveUniqueIDs: every access token carries a jti of at
 // least 128 random bits, so that two tokens issued for one user in the same
 // second are still told apart (in logs, in a revocation list).

@@ -16,7 +16,6 @@ import (
 
 	"golang.org/x/net/publicsuffix"
 
-	"github.com/scaffoldhq/scaffold/templates/api/internal/auth"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/ratelimit"
 )
 
@@ -344,7 +343,7 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 
 	if pem := getenv("JWT_PRIVATE_KEY"); pem != "" {
-		if c.JWTPrivateKey, err = auth.ParsePrivateKey([]byte(pem)); err != nil {
+		if c.JWTPrivateKey, err = ParsePrivateKey([]byte(pem)); err != nil {
 			return nil, fmt.Errorf("JWT_PRIVATE_KEY: %w", err)
 		}
 	} else if c.Production {

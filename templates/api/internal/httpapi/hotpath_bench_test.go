@@ -27,9 +27,9 @@ import (
 //	go test -run '^$' -bench HotPath ./internal/httpapi
 //
 // scaffold:if .Redis
-// It needs TEST_DATABASE_URL and TEST_REDIS_URL, as the tests do.
+// It runs on the tests' PostgreSQL and Redis.
 // scaffold:else if .Postgres
-// ~// It needs TEST_DATABASE_URL, as the tests do.
+// ~// It runs on the tests' PostgreSQL.
 // scaffold:end
 // The load generator runs in the same process, as wrk would on the same
 // machine: compare the ratio, not the figures, across machines.

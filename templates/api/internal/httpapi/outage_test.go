@@ -5,8 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"strings"
+	"net/url"
 	"sync"
 	"testing"
 
@@ -72,17 +71,18 @@ func (p *cutProxy) cut() {
 	p.conns = nil
 }
 
-// redisBehindProxy returns a proxy in front of TEST_REDIS_URL's Redis and
-// the test env option that gives the API a Redis client through it.
+// redisBehindProxy returns a proxy in front of the tests' Redis and the
+// test env option that gives the API a Redis client through it.
 func redisBehindProxy(t *testing.T) (*cutProxy, envOption) {
-	redistest.Client(t) // skips without TEST_REDIS_URL
-	target := strings.TrimPrefix(os.Getenv("TEST_REDIS_URL"), "redis://")
-	target = target[:strings.IndexAny(target+"/", "/")]
-	if i := strings.LastIndexByte(target, '@'); i >= 0 {
-		t.Skip("TEST_REDIS_URL has credentials: the proxy test needs a plain host:port")
+	redistest.Client(t) // fails at once if Redis does not answer
+	u, err := url.Parse(redistest.URL(t))
+	if err != nil {
+		t.Fatal(err)
 	}
+	target := u.Host
 	proxy := newCutProxy(t, target)
-	client, err := redisstore.Open("redis://" + proxy.addr + "/0")
+	u.Host = proxy.addr
+	client, err := redisstore.Open(u.String())
 	if err != nil {
 		t.Fatal(err)
 	}

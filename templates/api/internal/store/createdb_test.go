@@ -9,21 +9,18 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/scaffoldhq/scaffold/templates/api/internal/store"
+	"github.com/scaffoldhq/scaffold/templates/api/internal/store/storetest"
 )
 
 // TestCreateMissingDatabase creates a database that does not exist on the
-// server of TEST_DATABASE_URL, then finds it there, and leaves an
-// unreachable server to Open.
+// tests' server, then finds it there, and leaves an unreachable server to
+// Open.
 func TestCreateMissingDatabase(t *testing.T) {
-	base := os.Getenv("TEST_DATABASE_URL")
-	if base == "" {
-		t.Skip("TEST_DATABASE_URL is not set, such as postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
-	}
+	base := storetest.ServerURL(t)
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 

@@ -2,30 +2,29 @@
 package storetest
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"log/slog"
 	"net/url"
 	"os"
 	"strings"
 	//~	"path/filepath"
 	"testing"
 
+	"github.com/scaffoldhq/scaffold/templates/api/internal/config"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/store"
 )
 
 // scaffold:if .Postgres
 
-// URL creates an empty schema in the database at TEST_DATABASE_URL, dropped
-// when the test ends, and returns a URL whose search_path selects it: tests
+// URL creates an empty schema in the database at ServerURL, dropped when
+// the test ends, and returns a URL whose search_path selects it: tests
 // running at once, even from several checkouts, never see each other's rows.
-// Without TEST_DATABASE_URL the test is skipped.
 func URL(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv("TEST_DATABASE_URL")
-	if base == "" {
-		t.Skip("TEST_DATABASE_URL is not set, such as postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
-	}
+	base := ServerURL(t)
 	db, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatal(err)
@@ -49,6 +48,50 @@ func URL(t testing.TB) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// ServerURL returns the URL of the database the tests work in:
+// TEST_DATABASE_URL or else, as Django and Rails do, the API's own database
+// (DATABASE_URL or its default) with _test after its name, created when the
+// server lacks it. A server that does not answer fails the test and says
+// how to start one: tests of a PostgreSQL project run on PostgreSQL, and
+// `go test -short` is the way to skip them.
+func ServerURL(t testing.TB) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: skipping a test that needs PostgreSQL")
+	}
+	base := os.Getenv("TEST_DATABASE_URL")
+	if base == "" {
+		cfg, err := config.Load(func(k string) string {
+			if k == "DATABASE_URL" {
+				return os.Getenv(k)
+			}
+			return ""
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := url.Parse(cfg.DatabaseURL)
+		if err != nil {
+			t.Fatal("DATABASE_URL is not a URL")
+		}
+		u.Path = "/" + cmp.Or(strings.TrimPrefix(u.Path, "/"), "postgres") + "_test"
+		base = u.String()
+	}
+	ctx := context.Background()
+	if err := store.CreateMissingDatabase(ctx, base, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.PingContext(ctx); err != nil {
+		t.Fatalf("no PostgreSQL for the tests (%v): `make db` starts one, or set TEST_DATABASE_URL to a database on a server that runs; `go test -short` skips the tests that need it", err)
+	}
+	return base
 }
 
 // scaffold:else
