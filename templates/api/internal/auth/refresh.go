@@ -47,12 +47,16 @@ type RefreshTokens struct {
 	now         func() time.Time
 }
 
-// Revocations remember revoked families until a time: this process's
 // scaffold:if .Redis
+// Revocations remember revoked families until a time: this process's
 // memory (NewMemoryRevocations), or Redis (redisstore.Revocations), which
 // every instance of the API shares.
-// scaffold:else
+// scaffold:else if .SQLite
+// ~// Revocations remember revoked families until a time: this process's
 // ~// memory (NewMemoryRevocations).
+// scaffold:else
+// ~// Revocations tell revoked families: the database (StoreRevocations),
+// ~// which every instance of the API shares.
 // scaffold:end
 type Revocations interface {
 	Revoke(ctx context.Context, familyID string, until time.Time) error
@@ -259,6 +263,25 @@ func (r *RefreshTokens) markRevoked(ctx context.Context, familyID string) error 
 	return r.revocations.Revoke(ctx, familyID, r.now().Add(r.accessTTL))
 }
 
+// scaffold:if and .Postgres (not .Redis)
+//~// StoreRevocations know a family is revoked when its refresh tokens are
+//~// gone from the database, which every instance of the API shares: ending a
+//~// family deletes them, so there is nothing else to remember. It costs one
+//~// indexed query per request that carries an access token.
+//~type StoreRevocations struct{ Store *store.Store }
+//~
+//~// Revoke implements Revocations: deleting the family's tokens, which
+//~// follows, is what revokes it.
+//~func (StoreRevocations) Revoke(context.Context, string, time.Time) error { return nil }
+//~
+//~// Revoked implements Revocations.
+//~func (r StoreRevocations) Revoked(ctx context.Context, familyID string) (bool, error) {
+//~	live, err := r.Store.RefreshFamilyExists(ctx, familyID)
+//~	return !live, err
+//~}
+// scaffold:end
+
+// scaffold:if or .SQLite .Redis
 // MemoryRevocations remember revoked families in this process: another
 // instance of the API learns of a revocation only when the family's access
 // tokens expire (at most ACCESS_TOKEN_TTL).
@@ -295,6 +318,8 @@ func (m *MemoryRevocations) Revoked(_ context.Context, familyID string) (bool, e
 	until, ok := m.revoked[familyID]
 	return ok && m.now().Before(until), nil
 }
+
+// scaffold:end
 
 func earliest(a, b time.Time) time.Time {
 	if b.Before(a) {

@@ -1,3 +1,4 @@
+// scaffold:file or .SQLite .Redis .BearerTokens
 // Package cache keeps recently read rows in this process's memory, so that
 // the request every page makes (who is signed in?) does not wait on the
 // database each time.

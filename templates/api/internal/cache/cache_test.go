@@ -1,3 +1,4 @@
+// scaffold:file or .SQLite .Redis .BearerTokens
 package cache
 
 import (

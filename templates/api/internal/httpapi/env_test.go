@@ -171,19 +171,28 @@ func (e *testEnv) start() {
 	e.h = e.srv.Handler()
 }
 
-// scaffold:if .Redis
+// scaffold:if .Postgres
 
+// scaffold:line // instance returns another instance of e's API, as a second process would
 // instance returns another instance of e's API, as a second process would
+// scaffold:line // be: its own Store and memory, on the same database{{if .Redis}} and Redis{{end}}, with the
 // be: its own Store and memory, on the same database and Redis, with the
 // same clock and keys.
 func (e *testEnv) instance() *testEnv {
-	other := &testEnv{t: e.t, opts: e.opts, cfg: e.cfg, dbURL: e.dbURL, clock: e.clock, logs: e.logs,
-		// scaffold:line redisClient: e.redisClient, redisPrefix: e.redisPrefix{{if .BearerTokens}}, key: e.key{{end}}}
-		redisClient: e.redisClient, redisPrefix: e.redisPrefix, key: e.key}
+	other := &testEnv{t: e.t, opts: e.opts, cfg: e.cfg, dbURL: e.dbURL, clock: e.clock, logs: e.logs}
+	// scaffold:if .Redis
+	other.redisClient, other.redisPrefix = e.redisClient, e.redisPrefix
+	// scaffold:end
+	// scaffold:if .BearerTokens
+	other.key = e.key
+	// scaffold:end
 	other.emails.Store(e.emails.Load() + 1000)
 	other.start()
 	return other
 }
+
+// scaffold:end
+// scaffold:if .Redis
 
 // waitFor waits up to 5 seconds for cond.
 func waitFor(t testing.TB, what string, cond func() bool) {

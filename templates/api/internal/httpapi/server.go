@@ -25,7 +25,7 @@ import (
 const tokenIssuer = "myapp"
 
 // scaffold:end
-// scaffold:if .BrowserSessions
+// scaffold:if and .BrowserSessions (or .SQLite .Redis)
 
 // sessionCacheSize is how many sessions are kept in memory at most.
 const sessionCacheSize = 10_000
@@ -61,14 +61,22 @@ type Deps struct {
 	WakeMail func()
 	// scaffold:if .BrowserSessions
 
+	// scaffold:if or .SQLite .Redis
 	// Sessions keeps browser sessions; nil keeps them in Store, and in
 	// this process's memory (see auth.CachedSessions).
+	// scaffold:else
+	//~	// Sessions keeps browser sessions; nil keeps them in Store.
+	// scaffold:end
 	Sessions auth.SessionStore
 	// scaffold:end
 	// scaffold:if .BearerTokens
 
+	// scaffold:if or .SQLite .Redis
 	// Revocations remembers ended refresh token families until their access
 	// tokens expire; nil keeps them in this process's memory.
+	// scaffold:else
+	//~	// Revocations tells ended refresh token families; nil asks Store.
+	// scaffold:end
 	Revocations auth.Revocations
 	// scaffold:end
 
@@ -134,9 +142,15 @@ func New(d Deps) *Server {
 	// scaffold:if .BrowserSessions
 	sessionStore := d.Sessions
 	if sessionStore == nil {
-		// This API alone (one instance per database) ends the sessions in
-		// its database, so it may keep them in memory.
+		// scaffold:if or .SQLite .Redis
+		// This API alone ends the sessions in its database, so it may keep
+		// them in memory.
 		sessionStore = auth.NewCachedSessions(d.Store, sessionCacheSize, d.Config.SessionIdleTimeout, now)
+		// scaffold:else
+		//~		// Other instances of the API may end sessions in the database: a
+		//~		// request reads its session there, never from memory.
+		//~		sessionStore = d.Store
+		// scaffold:end
 	}
 	s.sessions = &auth.Sessions{
 		Store:       sessionStore,
@@ -149,7 +163,11 @@ func New(d Deps) *Server {
 	s.access = auth.NewAccessTokens(d.SigningKey, tokenIssuer, d.Config.AccessTokenTTL, now)
 	revocations := d.Revocations
 	if revocations == nil {
+		// scaffold:if or .SQLite .Redis
 		revocations = auth.NewMemoryRevocations(now)
+		// scaffold:else
+		//~		revocations = auth.StoreRevocations{Store: d.Store}
+		// scaffold:end
 	}
 	s.refresh = auth.NewRefreshTokens(d.Store, d.SigningKey, auth.RefreshConfig{
 		TTL: d.Config.RefreshTokenTTL, Lifetime: d.Config.SessionLifetime, AccessTTL: d.Config.AccessTokenTTL,

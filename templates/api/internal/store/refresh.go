@@ -88,6 +88,19 @@ func (s *Store) DeleteRefreshFamily(ctx context.Context, familyID string) error 
 	return nil
 }
 
+// scaffold:if and .Postgres (not .Redis)
+//~// RefreshFamilyExists reports whether any token of the family is in the
+//~// database.
+//~func (s *Store) RefreshFamilyExists(ctx context.Context, familyID string) (bool, error) {
+//~	var exists bool
+//~	err := s.q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE family_id = $1)`, familyID).Scan(&exists)
+//~	if err != nil {
+//~		return false, fmt.Errorf("select refresh token family: %w", err)
+//~	}
+//~	return exists, nil
+//~}
+// scaffold:end
+
 // UserFamilyIDs returns the families userID has tokens of, but keep ("":
 // every one), expired tokens included.
 func (s *Store) UserFamilyIDs(ctx context.Context, userID int64, keep string) ([]string, error) {

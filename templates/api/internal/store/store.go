@@ -58,11 +58,15 @@ type Store struct {
 	db      *sql.DB
 	q       querier // db, or the transaction of a Store passed to InTx
 	dialect goose.Dialect
-	users   *userCache
+	// scaffold:if or .SQLite .Redis
+
+	// users keeps the users read lately (see userCache).
+	users *userCache
 
 	// changed, in the Store passed to InTx, collects the users whose rows
 	// the transaction changed, to be forgotten once it commits.
 	changed *[]int64
+	// scaffold:end
 }
 
 // querier runs queries: *sql.DB, or a transaction.
@@ -80,8 +84,12 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
+	inTx := &Store{db: s.db, q: tx, dialect: s.dialect}
+	// scaffold:if or .SQLite .Redis
 	var changed []int64
-	if err := fn(&Store{db: s.db, q: tx, dialect: s.dialect, users: s.users, changed: &changed}); err != nil {
+	inTx.users, inTx.changed = s.users, &changed
+	// scaffold:end
+	if err := fn(inTx); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -89,10 +97,12 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 	if err != nil {
 		err = fmt.Errorf("commit: %w", err)
 	}
+	// scaffold:if or .SQLite .Redis
 	// Forgotten even if the commit failed: it may have been applied.
 	for _, id := range slices.Compact(slices.Sorted(slices.Values(changed))) {
 		err = errors.Join(err, s.users.forget(ctx, id))
 	}
+	// scaffold:end
 	return err
 }
 
@@ -107,7 +117,14 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
+	// scaffold:if or .SQLite .Redis
 	return &Store{db: db, q: db, dialect: dialect, users: newUserCache()}, nil
+	// scaffold:else
+	//~	// Several instances of the API may share this database, and none would
+	//~	// hear of what another changed: users are read from it on every
+	//~	// request, never kept in memory.
+	//~	return &Store{db: db, q: db, dialect: dialect}, nil
+	// scaffold:end
 }
 
 // Migrate applies the embedded migrations that have not run yet.

@@ -1,3 +1,4 @@
+// scaffold:file or .SQLite .Redis
 package store
 
 import (
@@ -23,8 +24,8 @@ const userCacheSize = 10_000
 // is committed, here and, through Redis, in every other instance of the API
 // (see redisstore.Bus).
 // scaffold:else
-// ~// is committed. Only this process sees those changes: without Redis, run
-// ~// one instance of the API per database, as for its rate limits.
+// ~// is committed. Only this process writes the SQLite database, so none can
+// ~// change a user behind its back.
 // scaffold:end
 type userCache struct {
 	*cache.Cache[int64, User]

@@ -39,9 +39,17 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
 	return s.user(ctx, `SELECT id, email, email_verified, password_hash, created_at FROM users WHERE email = $1`, email)
 }
 
+// scaffold:if or .SQLite .Redis
 // UserByID returns the user with id, or ErrNotFound. It answers from
 // memory when it can: see userCache.
+// scaffold:else
+// ~// UserByID returns the user with id, or ErrNotFound.
+// scaffold:end
 func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
+	// scaffold:if not (or .SQLite .Redis)
+	//~	return s.user(ctx, `SELECT id, email, email_verified, password_hash, created_at FROM users WHERE id = $1`, id)
+	// scaffold:end
+	// scaffold:if or .SQLite .Redis
 	load := func() (User, time.Time, error) {
 		u, err := s.user(ctx, `SELECT id, email, email_verified, password_hash, created_at FROM users WHERE id = $1`, id)
 		return u, time.Now().Add(userCacheTTL), err
@@ -51,6 +59,7 @@ func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
 		return u, err
 	}
 	return s.users.Get(id, load)
+	// scaffold:end
 }
 
 func (s *Store) user(ctx context.Context, query string, arg any) (User, error) {
@@ -84,6 +93,7 @@ func (s *Store) DeleteUser(ctx context.Context, userID int64) error {
 	return s.updateUser(ctx, userID, `DELETE FROM users WHERE id = $1`, userID)
 }
 
+// scaffold:if or .SQLite .Redis
 // wrap is fmt.Errorf("what: %w", err), and nil for a nil err.
 func wrap(what string, err error) error {
 	if err == nil {
@@ -92,17 +102,25 @@ func wrap(what string, err error) error {
 	return fmt.Errorf("%s: %w", what, err)
 }
 
+// scaffold:end
+
 // updateUser runs a statement on the row of user id; ErrNotFound if there
+// scaffold:if or .SQLite .Redis
 // is none. The cached copy of the row is forgotten once the change is
 // committed.
+// scaffold:else
+// ~// is none.
+// scaffold:end
 func (s *Store) updateUser(ctx context.Context, id int64, query string, args ...any) error {
 	res, err := s.q.ExecContext(ctx, query, args...)
+	// scaffold:if or .SQLite .Redis
 	if s.changed != nil {
 		*s.changed = append(*s.changed, id)
 	} else if ferr := s.users.forget(ctx, id); ferr != nil || err != nil {
 		// Even a failed statement may have been applied.
 		return errors.Join(wrap("update user", err), ferr)
 	}
+	// scaffold:end
 	if err != nil {
 		return fmt.Errorf("update user: %w", err)
 	}
