@@ -213,7 +213,11 @@ func TestForgedTokensAreRejected(t *testing.T) {
 		}
 		return s
 	}
-	valid, _ := e.srv.access.Issue(reg.User.ID, "")
+	family, err := e.srv.refresh.Issue(t.Context(), reg.User.ID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	valid, _ := e.srv.access.Issue(reg.User.ID, family.FamilyID)
 	parts := strings.Split(valid, ".")
 	later := e.clock.Now().Add(5 * time.Minute)
 	forged := map[string]string{
