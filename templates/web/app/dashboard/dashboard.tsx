@@ -1,11 +1,13 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useActionState, useEffect, useState, useTransition } from "react";
+import { useActionState } from "react";
 
 import Link from "next/link";
 
+import { AsyncButton } from "@/components/async-button";
 import { Field } from "@/components/field";
+import { ErrorMessage, Loading, useSignedInData } from "@/components/signed-in";
 import { VerifyBanner } from "@/components/verify-banner";
 import { api, toApiError, type ApiError, type Note, type NotePage, type User } from "@/lib/api";
 
@@ -17,68 +19,21 @@ type Data = {
   next: string | null;
 };
 
+async function load(): Promise<Data> {
+  const [user, page] = await Promise.all([api.me(), api.listNotes()]);
+  return { user, notes: page.notes, next: page.next };
+}
+
 /**
  * The signed-in part of the app. initial is what the server loaded; when it
- * is null (the server cannot see the cookies, or the access token needs a
- * refresh first) the browser loads it.
+ * is null the browser loads it.
  */
 export function Dashboard({ initial }: { initial: Data | null }) {
   const router = useRouter();
-  const [data, setData] = useState<Data | null>(initial);
-  const [error, setError] = useState<ApiError | null>(null);
-
-  // Sends the visitor to /login when the API says nobody is signed in, and
-  // shows any other failure next to the notes.
-  function fail(err: unknown) {
-    const apiError = toApiError(err);
-    if (apiError.status === 401) {
-      router.replace("/login");
-    } else {
-      setError(apiError);
-    }
-  }
-
-  useEffect(() => {
-    if (initial) {
-      return;
-    }
-    let cancelled = false;
-    Promise.all([api.me(), api.listNotes()]).then(
-      ([user, page]) => {
-        if (!cancelled) {
-          setData({ user, notes: page.notes, next: page.next });
-        }
-      },
-      (err: unknown) => {
-        if (cancelled) {
-          return;
-        }
-        const apiError = toApiError(err);
-        if (apiError.status === 401) {
-          router.replace("/login");
-        } else {
-          setError(apiError);
-        }
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [initial, router]);
+  const { data, setData, error, setError, fail } = useSignedInData(initial, load);
 
   if (!data) {
-    return (
-      <section className="stack" aria-busy={!error}>
-        <h1>Dashboard</h1>
-        {error ? (
-          <p role="alert" className="alert">
-            {error.message}
-          </p>
-        ) : (
-          <p className="muted">Loading…</p>
-        )}
-      </section>
-    );
+    return <Loading title="Dashboard" error={error} />;
   }
 
   return (
@@ -106,11 +61,7 @@ export function Dashboard({ initial }: { initial: Data | null }) {
         onUnauthenticated={() => router.replace("/login")}
       />
 
-      {error && (
-        <p role="alert" className="alert">
-          {error.message}
-        </p>
-      )}
+      {error && <ErrorMessage error={error} />}
 
       <h2 id="notes-heading">Your notes</h2>
       {data.notes.length === 0 && data.next === null ? (
@@ -155,8 +106,8 @@ export function Dashboard({ initial }: { initial: Data | null }) {
 
 /**
  * Loads the page of notes that starts at cursor. While it loads, the button
- * is aria-disabled rather than disabled, so that it keeps the keyboard
- * focus and the next press of Enter loads the page after.
+ * keeps the keyboard focus, so that the next press of Enter loads the page
+ * after.
  */
 function LoadMoreButton({
   cursor,
@@ -167,61 +118,40 @@ function LoadMoreButton({
   onLoaded: (page: NotePage, cursor: string) => void;
   onError: (err: unknown) => void;
 }) {
-  const [pending, startTransition] = useTransition();
-
   return (
-    <button
-      type="button"
+    <AsyncButton
       className="secondary"
-      aria-disabled={pending}
-      aria-busy={pending}
-      onClick={() => {
-        if (pending) {
-          return;
-        }
-        startTransition(async () => {
-          try {
-            onLoaded(await api.listNotes(cursor), cursor);
-          } catch (err) {
-            onError(err);
-          }
-        });
-      }}
+      keepFocus
+      action={async () => onLoaded(await api.listNotes(cursor), cursor)}
+      onError={onError}
     >
       Load more
-    </button>
+    </AsyncButton>
   );
 }
 
 function SignOutButton({ onError }: { onError: (err: unknown) => void }) {
   const router = useRouter();
-  const [pending, startTransition] = useTransition();
 
   return (
-    <button
-      type="button"
+    <AsyncButton
       className="secondary"
-      disabled={pending}
-      aria-busy={pending}
-      onClick={() =>
-        startTransition(async () => {
-          try {
-            await api.logout();
-          } catch (err) {
-            const apiError = toApiError(err);
-            // Already signed out is as good as signing out.
-            if (apiError.status !== 401) {
-              onError(apiError);
-              return;
-            }
+      action={async () => {
+        try {
+          await api.logout();
+        } catch (err) {
+          // Already signed out is as good as signing out.
+          if (toApiError(err).status !== 401) {
+            throw err;
           }
-          router.replace("/login");
-          router.refresh();
-        })
-      }
+        }
+        router.replace("/login");
+        router.refresh();
+      }}
+      onError={onError}
     >
       Sign out
-    </button>
+    </AsyncButton>
   );
 }
 
@@ -271,11 +201,7 @@ function NoteForm({
           <textarea {...control} rows={3} maxLength={10000} defaultValue={state.body} />
         )}
       </Field>
-      {state.error && (
-        <p role="alert" className="alert">
-          {state.error.message}
-        </p>
-      )}
+      {state.error && <ErrorMessage error={state.error} />}
       <button type="submit" disabled={pending} aria-busy={pending}>
         Add note
       </button>
@@ -292,31 +218,21 @@ function NoteItem({
   onDeleted: () => void;
   onError: (err: unknown) => void;
 }) {
-  const [pending, startTransition] = useTransition();
-
   return (
     <li className="note">
       <div className="note-head">
         <h3>{note.title}</h3>
-        <button
-          type="button"
+        <AsyncButton
           className="link-button"
-          disabled={pending}
-          aria-busy={pending}
           aria-label={`Delete note “${note.title}”`}
-          onClick={() =>
-            startTransition(async () => {
-              try {
-                await api.deleteNote(note.id);
-                onDeleted();
-              } catch (err) {
-                onError(err);
-              }
-            })
-          }
+          action={async () => {
+            await api.deleteNote(note.id);
+            onDeleted();
+          }}
+          onError={onError}
         >
           Delete
-        </button>
+        </AsyncButton>
       </div>
       {note.body && <p className="note-body">{note.body}</p>}
       <time className="muted" dateTime={note.created_at}>

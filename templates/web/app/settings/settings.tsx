@@ -2,68 +2,42 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useActionState, useCallback, useEffect, useState, useTransition } from "react";
+import { useActionState, useCallback, useState } from "react";
 
+import { AsyncButton } from "@/components/async-button";
 import { Field } from "@/components/field";
 import { PasswordStrength } from "@/components/password-strength";
+import { ErrorMessage, Loading, useSignedInData } from "@/components/signed-in";
 import { VerifyBanner } from "@/components/verify-banner";
 import { api, toApiError, type ApiError, type Session, type User } from "@/lib/api";
 import { minPasswordLength } from "@/lib/password-rules";
 
+type Data = {
+  user: User;
+  sessions: Session[];
+};
+
+async function load(): Promise<Data> {
+  const [user, sessions] = await Promise.all([api.me(), api.listSessions()]);
+  return { user, sessions };
+}
+
 /**
  * The account's settings: where it is signed in (each session can be
- * signed out from here), its password, and deleting it.
+ * signed out from here), its password, and deleting it. initial is what the
+ * server loaded; when it is null the browser loads it.
  */
-export function Settings() {
-  const router = useRouter();
-  const [user, setUser] = useState<User | null>(null);
-  const [sessions, setSessions] = useState<Session[] | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-
-  // A 401 means this browser was signed out (perhaps from another one).
-  const fail = useCallback(
-    (err: unknown) => {
-      const apiError = toApiError(err);
-      if (apiError.status === 401) {
-        router.replace("/login");
-      } else {
-        setError(apiError);
-      }
-    },
-    [router],
-  );
+export function Settings({ initial }: { initial: Data | null }) {
+  const { data, setData, error, fail } = useSignedInData(initial, load);
 
   const reloadSessions = useCallback(() => {
-    api.listSessions().then(setSessions, fail);
-  }, [fail]);
+    api.listSessions().then((sessions) => setData((d) => d && { ...d, sessions }), fail);
+  }, [fail, setData]);
 
-  useEffect(() => {
-    let cancelled = false;
-    Promise.all([api.me(), api.listSessions()]).then(([u, s]) => {
-      if (!cancelled) {
-        setUser(u);
-        setSessions(s);
-      }
-    }, fail);
-    return () => {
-      cancelled = true;
-    };
-  }, [fail]);
-
-  if (!user || !sessions) {
-    return (
-      <section className="stack" aria-busy={!error}>
-        <h1>Settings</h1>
-        {error ? (
-          <p role="alert" className="alert">
-            {error.message}
-          </p>
-        ) : (
-          <p className="muted">Loading…</p>
-        )}
-      </section>
-    );
+  if (!data) {
+    return <Loading title="Settings" error={error} />;
   }
+  const { user, sessions } = data;
 
   return (
     <section className="stack">
@@ -79,11 +53,7 @@ export function Settings() {
 
       {!user.email_verified && <VerifyBanner />}
 
-      {error && (
-        <p role="alert" className="alert">
-          {error.message}
-        </p>
-      )}
+      {error && <ErrorMessage error={error} />}
 
       <h2>Where you are signed in</h2>
       <SessionList sessions={sessions} onChanged={reloadSessions} onError={fail} />
@@ -134,7 +104,6 @@ function SessionRow({
   onError: (err: unknown) => void;
 }) {
   const router = useRouter();
-  const [pending, startTransition] = useTransition();
   return (
     <tr>
       <td>
@@ -144,29 +113,20 @@ function SessionRow({
       <td>{formatTime(session.created_at)}</td>
       <td>{formatTime(session.last_seen_at)}</td>
       <td>
-        <button
-          type="button"
+        <AsyncButton
           className="secondary"
-          disabled={pending}
-          aria-busy={pending}
-          onClick={() =>
-            startTransition(async () => {
-              try {
-                await api.deleteSession(session.id);
-              } catch (err) {
-                onError(err);
-                return;
-              }
-              if (session.current) {
-                router.replace("/login");
-              } else {
-                onChanged();
-              }
-            })
-          }
+          action={async () => {
+            await api.deleteSession(session.id);
+            if (session.current) {
+              router.replace("/login");
+            } else {
+              onChanged();
+            }
+          }}
+          onError={onError}
         >
           Sign out
-        </button>
+        </AsyncButton>
       </td>
     </tr>
   );
@@ -234,11 +194,7 @@ function AccountForm({ onSessionsChanged }: { onSessionsChanged: () => void }) {
           />
         )}
       </Field>
-      {state.error && (
-        <p role="alert" className="alert">
-          {state.error.message}
-        </p>
-      )}
+      {state.error && <ErrorMessage error={state.error} />}
       {state.changed && (
         <p role="status" className="notice">
           Your password was changed. Every other device was signed out.

@@ -1,0 +1,75 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useState } from "react";
+
+import { toApiError, type ApiError } from "@/lib/api";
+
+/**
+ * The data of a page for signed-in users. initial is what the server
+ * loaded; when it is null (the server cannot see the cookies, or the access
+ * token needs a refresh first) the browser loads it with load, which must
+ * not change between renders. fail sends the visitor to /login when the API
+ * says nobody is signed in (perhaps signed out from another device), and
+ * keeps any other failure in error, for the page to show.
+ */
+export function useSignedInData<T>(initial: T | null, load: () => Promise<T>) {
+  const router = useRouter();
+  const [data, setData] = useState<T | null>(initial);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  const fail = useCallback(
+    (err: unknown) => {
+      const apiError = toApiError(err);
+      if (apiError.status === 401) {
+        router.replace("/login");
+      } else {
+        setError(apiError);
+      }
+    },
+    [router],
+  );
+
+  useEffect(() => {
+    if (initial) {
+      return;
+    }
+    let cancelled = false;
+    load().then(
+      (loaded) => {
+        if (!cancelled) {
+          setData(loaded);
+        }
+      },
+      (err: unknown) => {
+        if (!cancelled) {
+          fail(err);
+        }
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [initial, load, fail]);
+
+  return { data, setData, error, setError, fail };
+}
+
+/** What a signed-in page shows until its data is there: loading, or why not. */
+export function Loading({ title, error }: { title: string; error: ApiError | null }) {
+  return (
+    <section className="stack" aria-busy={!error}>
+      <h1>{title}</h1>
+      {error ? <ErrorMessage error={error} /> : <p className="muted">Loading…</p>}
+    </section>
+  );
+}
+
+/** An API error, announced to screen readers when it appears. */
+export function ErrorMessage({ error }: { error: ApiError }) {
+  return (
+    <p role="alert" className="alert">
+      {error.message}
+    </p>
+  );
+}
