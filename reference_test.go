@@ -12,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -280,5 +281,65 @@ func TestNoLeakedHistory(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// layers says which of the generated API's packages each package may
+// import (its tests aside): dependencies point one way, from main through
+// the HTTP layer to the domain, the database and the caches. Test helpers
+// (…test packages) may import what they help test.
+var layers = map[string][]string{
+	"cmd/api":             {"*"},
+	"internal/httpapi":    {"internal/auth", "internal/config", "internal/ratelimit", "internal/store"},
+	"internal/redisstore": {"internal/auth", "internal/cache", "internal/ratelimit", "internal/store"},
+	"internal/mail":       {"internal/auth", "internal/store"},
+	"internal/auth":       {"internal/cache", "internal/store"},
+	"internal/config":     {"internal/ratelimit"},
+	"internal/store":      {"internal/cache"},
+	"internal/ratelimit":  {},
+	"internal/cache":      {},
+}
+
+// TestReferenceLayers checks every package of the reference API against
+// layers: a new package must be placed there, and an import against the
+// direction fails.
+func TestReferenceLayers(t *testing.T) {
+	imports := map[string]map[string]bool{} // package dir → internal packages its non-test files import
+	for p, src := range referenceSources(t) {
+		if !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+			continue
+		}
+		dir := path.Dir(p)
+		f, err := parser.ParseFile(token.NewFileSet(), p, src, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if imports[dir] == nil {
+			imports[dir] = map[string]bool{}
+		}
+		for _, spec := range f.Imports {
+			ip, _ := strconv.Unquote(spec.Path.Value)
+			if rest, ok := strings.CutPrefix(ip, scaffold.ReferenceModule+"/"); ok {
+				imports[dir][rest] = true
+			}
+		}
+	}
+	for dir, deps := range imports {
+		if strings.HasSuffix(dir, "test") && dir != "cmd/api" {
+			continue // a test helper: storetest, redistest, ratelimittest, sessiontest
+		}
+		allowed, ok := layers[dir]
+		if !ok {
+			t.Errorf("package %s is not in layers: say what it may import", dir)
+			continue
+		}
+		if len(allowed) == 1 && allowed[0] == "*" {
+			continue
+		}
+		for dep := range deps {
+			if !slices.Contains(allowed, dep) {
+				t.Errorf("%s imports %s, against the layers (it may import %q)", dir, dep, allowed)
+			}
+		}
 	}
 }

@@ -111,13 +111,21 @@ func run(ctx context.Context, getenv func(string) string, stderr io.Writer, read
 	if err := redisstore.Ping(ctx, rdb); err != nil {
 		log.Warn("Redis does not answer yet: requests that need it get 503 until it does", "err", err)
 	}
-	// scaffold:line bus := deps.UseRedis(rdb, "{{.Name}}:")
-	bus := deps.UseRedis(rdb, "myapp:")
+	// scaffold:line shared := redisstore.Share(rdb, "{{.Name}}:", st, {{if .BrowserSessions}}cfg.SessionIdleTimeout, {{end}}log, nil)
+	shared := redisstore.Share(rdb, "myapp:", st, cfg.SessionIdleTimeout, log, nil)
+	deps.NewLimiter = shared.NewLimiter
+	// scaffold:if .BrowserSessions
+	deps.Sessions = shared.Sessions
+	// scaffold:end
+	// scaffold:if .BearerTokens
+	deps.Revocations = shared.Revocations
+	// scaffold:end
+	deps.Checks = map[string]func(context.Context) error{"redis": shared.Ping}
 	busCtx, stopBus := context.WithCancel(ctx)
 	busDone := make(chan struct{})
 	go func() {
 		defer close(busDone)
-		bus.Run(busCtx)
+		shared.Bus.Run(busCtx)
 	}()
 	defer func() { stopBus(); <-busDone }()
 	// scaffold:end
@@ -129,7 +137,13 @@ func run(ctx context.Context, getenv func(string) string, stderr io.Writer, read
 	var worker *mail.Worker
 	deps.WakeMail = func() { worker.Wake() }
 	srv := httpapi.New(deps)
-	worker = mail.NewWorker(st, sender, srv.ComposeMail, log, 2*time.Second)
+	composer := &mail.Composer{
+		Store: st, Links: &auth.OneTimeTokens{Store: st, Now: time.Now},
+		// scaffold:line App: "{{.Name}}", AppURL: cfg.Mail.AppURL,
+		App: "myapp", AppURL: cfg.Mail.AppURL,
+		EmailVerifyTTL: cfg.EmailVerifyTTL, PasswordResetTTL: cfg.PasswordResetTTL,
+	}
+	worker = mail.NewWorker(st, sender, composer.Compose, log, 2*time.Second)
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,

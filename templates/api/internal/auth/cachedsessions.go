@@ -34,10 +34,13 @@ type CachedSessions struct {
 	Publish func(ctx context.Context, message string) error
 }
 
-// NewCachedSessions returns st with a cache of at most size sessions, which
-// end when unused for idleTimeout.
-func NewCachedSessions(st SessionStore, size int, idleTimeout time.Duration, now func() time.Time) *CachedSessions {
-	return &CachedSessions{SessionStore: st, cache: cache.New[string, store.Session](size, now), idle: idleTimeout, now: now}
+// sessionCacheSize is how many sessions CachedSessions keeps at most.
+const sessionCacheSize = 10_000
+
+// NewCachedSessions returns st with a cache of sessions, which end when
+// unused for idleTimeout.
+func NewCachedSessions(st SessionStore, idleTimeout time.Duration, now func() time.Time) *CachedSessions {
+	return &CachedSessions{SessionStore: st, cache: cache.New[string, store.Session](sessionCacheSize, now), idle: idleTimeout, now: now}
 }
 
 // Cache is the cache itself, stopped while the news of other processes

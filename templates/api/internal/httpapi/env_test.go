@@ -155,7 +155,17 @@ func (e *testEnv) start() {
 	}
 	deps = setup.Deps
 	// scaffold:if .Redis
-	e.bus = deps.UseRedis(setup.redisClient, e.redisPrefix)
+	// scaffold:line shared := redisstore.Share(setup.redisClient, e.redisPrefix, e.store, {{if .BrowserSessions}}e.cfg.SessionIdleTimeout, {{end}}deps.Logger, deps.Now)
+	shared := redisstore.Share(setup.redisClient, e.redisPrefix, e.store, e.cfg.SessionIdleTimeout, deps.Logger, deps.Now)
+	deps.NewLimiter = shared.NewLimiter
+	// scaffold:if .BrowserSessions
+	deps.Sessions = shared.Sessions
+	// scaffold:end
+	// scaffold:if .BearerTokens
+	deps.Revocations = shared.Revocations
+	// scaffold:end
+	deps.Checks = map[string]func(context.Context) error{"redis": shared.Ping}
+	e.bus = shared.Bus
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {

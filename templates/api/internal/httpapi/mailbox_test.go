@@ -18,6 +18,7 @@ import (
 
 	"github.com/emersion/go-smtp"
 
+	"github.com/scaffoldhq/scaffold/templates/api/internal/auth"
 	apimail "github.com/scaffoldhq/scaffold/templates/api/internal/mail"
 )
 
@@ -191,7 +192,13 @@ func (e *testEnv) mailWorker(box *mailbox) *apimail.Worker {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	w := apimail.NewWorker(e.store, sender, e.srv.ComposeMail, e.srv.log, 50*time.Millisecond)
+	composer := &apimail.Composer{
+		Store: e.store, Links: &auth.OneTimeTokens{Store: e.store, Now: e.clock.Now},
+		// scaffold:line App: "{{.Name}}", AppURL: e.cfg.Mail.AppURL,
+		App: "myapp", AppURL: e.cfg.Mail.AppURL,
+		EmailVerifyTTL: e.cfg.EmailVerifyTTL, PasswordResetTTL: e.cfg.PasswordResetTTL,
+	}
+	w := apimail.NewWorker(e.store, sender, composer.Compose, e.srv.log, 50*time.Millisecond)
 	w.Now = e.clock.Now
 	e.wake = w.Wake
 	return w

@@ -25,12 +25,6 @@ import (
 const tokenIssuer = "myapp"
 
 // scaffold:end
-// scaffold:if and .BrowserSessions (or .SQLite .Redis)
-
-// sessionCacheSize is how many sessions are kept in memory at most.
-const sessionCacheSize = 10_000
-
-// scaffold:end
 
 // PasswordHasher hashes and checks passwords: *auth.Hasher, which bounds
 // how many hashes run and wait at once (auth.ErrBusy beyond that).
@@ -145,7 +139,7 @@ func New(d Deps) *Server {
 		// scaffold:if or .SQLite .Redis
 		// This API alone ends the sessions in its database, so it may keep
 		// them in memory.
-		sessionStore = auth.NewCachedSessions(d.Store, sessionCacheSize, d.Config.SessionIdleTimeout, now)
+		sessionStore = auth.NewCachedSessions(d.Store, d.Config.SessionIdleTimeout, now)
 		// scaffold:else
 		//~		// Other instances of the API may end sessions in the database: a
 		//~		// request reads its session there, never from memory.

@@ -10,13 +10,23 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/scaffoldhq/scaffold/templates/api/internal/auth/sessiontest"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/ratelimit"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/ratelimit/ratelimittest"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/redisstore"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/redisstore/redistest"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/store"
+	"github.com/scaffoldhq/scaffold/templates/api/internal/store/storetest"
 )
 
+// scaffold:if .BrowserSessions
+// TestSessions runs the tests every store of sessions passes, on Redis.
+func TestSessions(t *testing.T) {
+	client, prefix := redistest.Client(t)
+	sessiontest.Run(t, storetest.Open(t), &redisstore.Sessions{Client: client, Prefix: prefix, IdleTimeout: time.Hour})
+}
+
+// scaffold:end
 // TestLimiter runs the tests every limiter passes, on Redis.
 func TestLimiter(t *testing.T) {
 	ratelimittest.Run(t, func(t *testing.T, limit ratelimit.Limit, now func() time.Time) ratelimit.Limiter {
