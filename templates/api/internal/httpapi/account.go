@@ -23,97 +23,81 @@ var forgotAnswer = map[string]string{"message": "If an account uses this address
 // the address (the same one insert whoever asks, so that its timing says
 // nothing either); the mail worker looks the account up and mails a link if
 // there is one.
-func (s *Server) forgotPassword(w http.ResponseWriter, r *http.Request) {
+func (s *Server) forgotPassword(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Email string `json:"email"`
 	}
-	if !decode(w, r, &in) {
-		return
+	if err := decode(r, &in); err != nil {
+		return err
 	}
 	email, msg := normalizeEmail(in.Email)
 	if msg != "" {
-		writeValidation(w, map[string]string{"email": msg})
-		return
+		return invalid(map[string]string{"email": msg})
 	}
-	ctx := r.Context()
-	if !s.countMail(w, r) {
-		return
-	}
-	// Past its own limit an address gets no more mail, silently: telling
-	// would say nothing about the account, but the inbox is spared.
-	if ok, _, err := s.limits.mailAccount.Allow(ctx, accountKey(email)); err != nil {
-		s.internalError(w, r, err)
-		return
-	} else if ok {
-		if err := s.store.EnqueueMail(ctx, store.MailPasswordReset, 0, email, s.now()); err != nil {
-			s.internalError(w, r, err)
-			return
-		}
-		s.wakeMail()
+	if err := s.queueMail(r, store.MailPasswordReset, 0, email); err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusAccepted, forgotAnswer)
+	return nil
 }
 
-// countMail counts a mail asked for by this client: false, with 429
-// written, past the limit.
-func (s *Server) countMail(w http.ResponseWriter, r *http.Request) bool {
-	refused, wait, err := countAll(r.Context(), counted{"mail_client", s.limits.mailClient, clientKey(s.clientAddr(r))})
-	if err != nil {
-		s.internalError(w, r, err)
-		return false
+// queueMail queues a mail of kind to the address email (of userID, if
+// known), counted against this client's limit (past it: 429) and the
+// address's. Past the address's own limit it gets no more mail, silently:
+// telling would say nothing about the account, but the inbox is spared.
+func (s *Server) queueMail(r *http.Request, kind string, userID int64, email string) error {
+	ctx := r.Context()
+	if err := s.count(r, counted{"mail_client", s.limits.mailClient, clientKey(s.clientAddr(r))}); err != nil {
+		return err
 	}
-	if refused != nil {
-		s.securityEvent(r, "rate_limited", slog.String("limit", refused.name))
-		writeRateLimited(w, wait)
-		return false
+	ok, _, err := s.limits.mailAccount.Allow(ctx, accountKey(email))
+	if err != nil || !ok {
+		return err
 	}
-	return true
+	if err := s.store.EnqueueMail(ctx, kind, userID, email, s.now()); err != nil {
+		return err
+	}
+	s.wakeMail()
+	return nil
 }
 
 // resetPassword sets a new password with {"token","password"} from a reset
 // mail. It ends every session and refresh token family of the user: whoever
 // knew the old password is signed out.
-func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
+func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Token    string `json:"token"`
 		Password string `json:"password"`
 	}
-	if !decode(w, r, &in) {
-		return
+	if err := decode(r, &in); err != nil {
+		return err
 	}
 	if msg := validatePassword(in.Password); msg != "" {
-		writeValidation(w, map[string]string{"password": msg})
-		return
+		return invalid(map[string]string{"password": msg})
 	}
 	ctx := r.Context()
 	// The token is checked before the (costly) hash, and used up after it,
 	// so that a busy server does not waste the user's link.
 	userID, err := s.links.Check(ctx, in.Token, auth.PurposePasswordReset)
 	if errors.Is(err, auth.ErrInvalidLink) {
-		writeInvalidLink(w)
-		return
+		return errInvalidLink
 	} else if err != nil {
-		s.internalError(w, r, err)
-		return
+		return err
 	}
 	hash, err := s.hasher.Hash(ctx, in.Password)
 	if err != nil {
-		s.hashError(w, r, err)
-		return
+		return err
 	}
 	// Everyone is signed out before the link is used up: if that fails
 	// (such as Redis being unreachable), the answer is 503 and the link still
 	// works when the user tries again.
 	if err := s.signOutEverywhere(ctx, userID, caller{}); err != nil {
-		s.internalError(w, r, err)
-		return
+		return err
 	}
 	if consumed, err := s.links.Consume(ctx, in.Token, auth.PurposePasswordReset); errors.Is(err, auth.ErrInvalidLink) || err == nil && consumed != userID {
-		writeInvalidLink(w)
-		return
+		return errInvalidLink
 	} else if err != nil {
-		s.internalError(w, r, err)
-		return
+		return err
 	}
 	// The mail reached its owner: the address is theirs.
 	err = s.store.InTx(ctx, func(tx *store.Store) error {
@@ -128,24 +112,24 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 		err = s.signOutEverywhere(ctx, userID, caller{})
 	}
 	if err != nil {
-		s.internalError(w, r, err)
-		return
+		return err
 	}
 	s.securityEvent(r, "password_reset", slog.Int64("user_id", userID))
 	s.cookies.clearAuthCookies(w)
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // changePassword sets a new password for a signed-in user who knows the
 // current one. Every other session and refresh token family ends; this one
 // stays signed in.
-func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, c caller) {
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, c caller) error {
 	var in struct {
 		CurrentPassword string `json:"current_password"`
 		NewPassword     string `json:"new_password"`
 	}
-	if !decode(w, r, &in) {
-		return
+	if err := decode(r, &in); err != nil {
+		return err
 	}
 	fields := map[string]string{}
 	if in.CurrentPassword == "" {
@@ -155,18 +139,16 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, c caller
 		fields["new_password"] = strings.Replace(msg, "password", "new password", 1)
 	}
 	if len(fields) > 0 {
-		writeValidation(w, fields)
-		return
+		return invalid(fields)
 	}
 	ctx := r.Context()
-	u, ok := s.confirmPassword(w, r, c, "current_password", in.CurrentPassword)
-	if !ok {
-		return
+	u, err := s.confirmPassword(r, c, "current_password", in.CurrentPassword)
+	if err != nil {
+		return err
 	}
 	hash, err := s.hasher.Hash(ctx, in.NewPassword)
 	if err != nil {
-		s.hashError(w, r, err)
-		return
+		return err
 	}
 	// The others are signed out before the password changes, so that a
 	// failure (such as Redis being unreachable) changes nothing, and again
@@ -179,58 +161,31 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, c caller
 		err = s.signOutEverywhere(ctx, u.ID, c)
 	}
 	if err != nil {
-		s.internalError(w, r, err)
-		return
+		return err
 	}
 	s.securityEvent(r, "password_changed", slog.Int64("user_id", u.ID))
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // confirmPassword checks that password is the signed-in user's, counted
-// like a sign-in (so that a stolen session cannot guess it faster). On
-// failure it has written the response: 400 validation_failed naming field,
-// 429, or 503.
-func (s *Server) confirmPassword(w http.ResponseWriter, r *http.Request, c caller, field, password string) (store.User, bool) {
-	ctx := r.Context()
-	u, err := s.store.UserByID(ctx, c.userID)
+// like a sign-in (so that a stolen session cannot guess it faster). A wrong
+// one fails with 400 validation_failed naming field; see verifyPassword for
+// the rest.
+func (s *Server) confirmPassword(r *http.Request, c caller, field, password string) (store.User, error) {
+	u, err := s.store.UserByID(r.Context(), c.userID)
 	if errors.Is(err, store.ErrNotFound) {
-		writeError(w, http.StatusUnauthorized, "unauthenticated", "sign in first")
-		return store.User{}, false
+		return store.User{}, errSignInFirst
 	}
 	if err != nil {
-		s.internalError(w, r, err)
-		return store.User{}, false
+		return store.User{}, err
 	}
 	events := s.signInEvents(u.Email, clientKey(s.clientAddr(r)))
-	if refused, wait, err := countAll(ctx, events...); err != nil {
-		s.internalError(w, r, err)
-		return store.User{}, false
-	} else if refused != nil {
-		s.securityEvent(r, "rate_limited", slog.String("limit", refused.name))
-		writeRateLimited(w, wait)
-		return store.User{}, false
+	u, err = s.verifyPassword(r, events, password, func() (store.User, error) { return u, nil })
+	if errors.Is(err, errWrongPassword) {
+		return store.User{}, invalid(map[string]string{field: "wrong password"})
 	}
-	var ok bool
-	if utf8.RuneCountInString(password) <= maxPasswordLen {
-		ok, err = s.hasher.Verify(ctx, password, u.PasswordHash)
-	}
-	if err != nil {
-		if undoErr := undoAll(ctx, events...); undoErr != nil {
-			err = errors.Join(err, undoErr)
-		}
-		s.hashError(w, r, err)
-		return store.User{}, false
-	}
-	if !ok {
-		s.securityEvent(r, "login_failed", slog.Int64("user_id", u.ID))
-		writeValidation(w, map[string]string{field: "wrong password"})
-		return store.User{}, false
-	}
-	if err := s.forgiveSignIn(ctx, events); err != nil {
-		s.internalError(w, r, err)
-		return store.User{}, false
-	}
-	return u, true
+	return u, err
 }
 
 // scaffold:line // signOutEverywhere ends every {{if .BrowserSessions}}session{{end}}{{if .Hybrid}} and {{end}}{{if .BearerTokens}}refresh token family (and its access tokens){{end}} of
@@ -252,64 +207,44 @@ func (s *Server) signOutEverywhere(ctx context.Context, userID int64, keep calle
 
 // verifyEmail marks the address verified with {"token"} from a
 // verification mail. The link may be opened anywhere, signed in or not.
-func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) {
+func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Token string `json:"token"`
 	}
-	if !decode(w, r, &in) {
-		return
+	if err := decode(r, &in); err != nil {
+		return err
 	}
 	ctx := r.Context()
 	userID, err := s.links.Consume(ctx, in.Token, auth.PurposeEmailVerify)
-	if errors.Is(err, auth.ErrInvalidLink) {
-		writeInvalidLink(w)
-		return
-	}
 	if err == nil {
 		err = s.store.SetEmailVerified(ctx, userID)
 	}
-	if errors.Is(err, store.ErrNotFound) { // the account is gone
-		writeInvalidLink(w)
-		return
+	if errors.Is(err, auth.ErrInvalidLink) || errors.Is(err, store.ErrNotFound) { // store.ErrNotFound: the account is gone
+		return errInvalidLink
 	}
 	if err != nil {
-		s.internalError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // resendVerification mails a new verification link to a signed-in user
 // whose address is not verified yet.
-func (s *Server) resendVerification(w http.ResponseWriter, r *http.Request, c caller) {
-	ctx := r.Context()
-	u, err := s.store.UserByID(ctx, c.userID)
+func (s *Server) resendVerification(w http.ResponseWriter, r *http.Request, c caller) error {
+	u, err := s.store.UserByID(r.Context(), c.userID)
 	if err != nil {
-		s.internalError(w, r, err)
-		return
+		return err
 	}
 	if u.EmailVerified {
 		writeJSON(w, http.StatusAccepted, map[string]string{"message": "Your email address is already verified."})
-		return
+		return nil
 	}
-	if !s.countMail(w, r) {
-		return
-	}
-	if ok, _, err := s.limits.mailAccount.Allow(ctx, accountKey(u.Email)); err != nil {
-		s.internalError(w, r, err)
-		return
-	} else if ok {
-		if err := s.store.EnqueueMail(ctx, store.MailVerifyEmail, u.ID, "", s.now()); err != nil {
-			s.internalError(w, r, err)
-			return
-		}
-		s.wakeMail()
+	if err := s.queueMail(r, store.MailVerifyEmail, u.ID, u.Email); err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusAccepted, map[string]string{"message": "A new verification link is on its way."})
-}
-
-func writeInvalidLink(w http.ResponseWriter) {
-	writeError(w, http.StatusBadRequest, "invalid_token", "this link is invalid, used or expired; ask for a new one")
+	return nil
 }
 
 // sessionJSON is one signed-in browser or client in the list of sessions.
@@ -329,19 +264,18 @@ const (
 )
 
 // errNoSuchSession: the user has no session of that id.
-var errNoSuchSession = errors.New("no such session")
+var errNoSuchSession = failure(http.StatusNotFound, "not_found", "no such session")
 
 // scaffold:line // listSessions lists where the user is signed in: {{if .BrowserSessions}}browser sessions{{end}}{{if .Hybrid}}, and {{end}}{{if .BearerTokens}}refresh token families{{if .Hybrid}} of other clients{{end}}{{end}},
 // listSessions lists where the user is signed in: browser sessions, and refresh token families of other clients,
 // the most recently used first; the one making the request is current.
-func (s *Server) listSessions(w http.ResponseWriter, r *http.Request, c caller) {
+func (s *Server) listSessions(w http.ResponseWriter, r *http.Request, c caller) error {
 	ctx := r.Context()
 	list := []sessionJSON{}
 	// scaffold:if .BrowserSessions
 	sessions, err := s.sessions.List(ctx, c.userID)
 	if err != nil {
-		s.internalError(w, r, err)
-		return
+		return err
 	}
 	for _, sess := range sessions {
 		list = append(list, sessionJSON{
@@ -353,8 +287,7 @@ func (s *Server) listSessions(w http.ResponseWriter, r *http.Request, c caller) 
 	// scaffold:if .BearerTokens
 	families, err := s.refresh.Families(ctx, c.userID)
 	if err != nil {
-		s.internalError(w, r, err)
-		return
+		return err
 	}
 	for _, f := range families {
 		list = append(list, sessionJSON{
@@ -367,15 +300,16 @@ func (s *Server) listSessions(w http.ResponseWriter, r *http.Request, c caller) 
 	slices.SortStableFunc(list, func(a, b sessionJSON) int { return b.LastSeenAt.Compare(a.LastSeenAt) })
 	// scaffold:end
 	writeJSON(w, http.StatusOK, map[string][]sessionJSON{"sessions": list})
+	return nil
 }
 
 // deleteSession ends one of the user's sessions at once; another user's
 // id is 404, like an unknown one.
-func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request, c caller) {
+func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request, c caller) error {
 	ctx := r.Context()
 	id := r.PathValue("id")
 	var current bool
-	err := errNoSuchSession
+	var err error = errNoSuchSession
 	switch {
 	// scaffold:if .BrowserSessions
 	case strings.HasPrefix(id, sessionIDPrefix):
@@ -394,42 +328,37 @@ func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request, c caller)
 		}
 		// scaffold:end
 	}
-	if errors.Is(err, errNoSuchSession) {
-		writeError(w, http.StatusNotFound, "not_found", "no such session")
-		return
-	}
 	if err != nil {
-		s.internalError(w, r, err)
-		return
+		return err
 	}
 	s.securityEvent(r, "session_revoked", slog.Int64("user_id", c.userID))
 	if current {
 		s.cookies.clearAuthCookies(w)
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // deleteAccount deletes the signed-in user, who confirms with {"password"},
 // and every row of theirs; the browser's cookies are cleared.
-func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, c caller) {
+func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, c caller) error {
 	var in struct {
 		Password string `json:"password"`
 	}
-	if !decode(w, r, &in) {
-		return
+	if err := decode(r, &in); err != nil {
+		return err
 	}
 	if in.Password == "" {
-		writeValidation(w, map[string]string{"password": "enter your password to delete your account"})
-		return
+		return invalid(map[string]string{"password": "enter your password to delete your account"})
 	}
 	ctx := r.Context()
-	u, ok := s.confirmPassword(w, r, c, "password", in.Password)
-	if !ok {
-		return
+	u, err := s.confirmPassword(r, c, "password", in.Password)
+	if err != nil {
+		return err
 	}
 	// Ending the sessions first also ends access tokens still in flight;
 	// deleting the user takes every other row with it.
-	err := s.signOutEverywhere(ctx, u.ID, caller{})
+	err = s.signOutEverywhere(ctx, u.ID, caller{})
 	if err == nil {
 		err = s.store.DeleteUser(ctx, u.ID)
 	}
@@ -440,31 +369,29 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, c caller)
 	}
 	// scaffold:end
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		s.internalError(w, r, err)
-		return
+		return err
 	}
 	s.securityEvent(r, "account_deleted", slog.Int64("user_id", u.ID))
 	s.cookies.clearAuthCookies(w)
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // requireVerified refuses h to users whose address is not verified yet,
 // with REQUIRE_VERIFIED_EMAIL=true: 403 email_unverified.
-func (s *Server) requireVerified(h func(http.ResponseWriter, *http.Request, caller)) func(http.ResponseWriter, *http.Request, caller) {
+func (s *Server) requireVerified(h userHandler) userHandler {
 	if !s.cfg.RequireVerifiedEmail {
 		return h
 	}
-	return func(w http.ResponseWriter, r *http.Request, c caller) {
+	return func(w http.ResponseWriter, r *http.Request, c caller) error {
 		u, err := s.store.UserByID(r.Context(), c.userID)
 		if err != nil {
-			s.internalError(w, r, err)
-			return
+			return err
 		}
 		if !u.EmailVerified {
-			writeError(w, http.StatusForbidden, "email_unverified", "verify your email address first: open the link we mailed you, or ask for a new one")
-			return
+			return failure(http.StatusForbidden, "email_unverified", "verify your email address first: open the link we mailed you, or ask for a new one")
 		}
-		h(w, r, c)
+		return h(w, r, c)
 	}
 }
 

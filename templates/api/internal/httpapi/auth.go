@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"unicode/utf8"
 
-	"github.com/scaffoldhq/scaffold/templates/api/internal/auth"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/store"
 )
 
@@ -30,10 +29,10 @@ func toUserResponse(u store.User) userResponse {
 	return userResponse{User: userJSON{ID: u.ID, Email: u.Email, EmailVerified: u.EmailVerified}}
 }
 
-func (s *Server) register(w http.ResponseWriter, r *http.Request) {
+func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	var in credentials
-	if !decode(w, r, &in) {
-		return
+	if err := decode(r, &in); err != nil {
+		return err
 	}
 	email, msg := normalizeEmail(in.Email)
 	fields := map[string]string{}
@@ -44,31 +43,19 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 		fields["password"] = msg
 	}
 	if len(fields) > 0 {
-		writeValidation(w, fields)
-		return
+		return invalid(fields)
 	}
 
 	// Every registration costs a password hash: count it first.
 	ctx := r.Context()
-	events := []counted{
-		{"register", s.limits.register, clientKey(s.clientAddr(r))},
-	}
-	if refused, wait, err := countAll(ctx, events...); err != nil {
-		s.internalError(w, r, err)
-		return
-	} else if refused != nil {
-		s.securityEvent(r, "rate_limited", slog.String("limit", refused.name))
-		writeRateLimited(w, wait)
-		return
+	event := counted{"register", s.limits.register, clientKey(s.clientAddr(r))}
+	if err := s.count(r, event); err != nil {
+		return err
 	}
 	hash, err := s.hasher.Hash(ctx, in.Password)
 	if err != nil {
 		// The registration did not happen: it does not count.
-		if undoErr := undoAll(ctx, events...); undoErr != nil {
-			err = errors.Join(err, undoErr)
-		}
-		s.hashError(w, r, err)
-		return
+		return errors.Join(err, undoAll(ctx, event))
 	}
 	// The account and the mail that verifies it are written together: a
 	// crash cannot leave an account whose mail never goes out.
@@ -82,43 +69,38 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 		return tx.EnqueueMail(ctx, store.MailVerifyEmail, u.ID, "", now)
 	})
 	if errors.Is(err, store.ErrEmailTaken) {
-		writeError(w, http.StatusConflict, "email_taken", "an account with this email already exists")
-		return
+		return failure(http.StatusConflict, "email_taken", "an account with this email already exists")
 	}
 	if err != nil {
-		s.internalError(w, r, err)
-		return
+		return err
 	}
 	s.wakeMail()
 	if err := s.signInBrowser(w, r, u.ID); err != nil {
-		s.internalError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, toUserResponse(u))
+	return nil
 }
 
-func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.checkCredentials(w, r)
-	if !ok {
-		return
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.checkCredentials(r)
+	if err != nil {
+		return err
 	}
 	if err := s.signInBrowser(w, r, u.ID); err != nil {
-		s.internalError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, toUserResponse(u))
+	return nil
 }
 
 // checkCredentials decodes {"email","password"} and returns the user they
-// prove. On failure it has written the response: 401 invalid_credentials,
-// the same for an unknown email and a wrong password; 429 rate_limited once
-// the attempt would exceed a limit (it is counted before the password is
-// hashed, so a burst of concurrent guesses is cut off like a sequence);
-// 503 busy when too many sign-ins already wait for a password hash.
-func (s *Server) checkCredentials(w http.ResponseWriter, r *http.Request) (store.User, bool) {
+// prove. It fails with 401 invalid_credentials, the same for an unknown
+// email and a wrong password, or as verifyPassword does.
+func (s *Server) checkCredentials(r *http.Request) (store.User, error) {
 	var in credentials
-	if !decode(w, r, &in) {
-		return store.User{}, false
+	if err := decode(r, &in); err != nil {
+		return store.User{}, err
 	}
 	if in.Email == "" || in.Password == "" {
 		fields := map[string]string{}
@@ -128,44 +110,52 @@ func (s *Server) checkCredentials(w http.ResponseWriter, r *http.Request) (store
 		if in.Password == "" {
 			fields["password"] = "password is required"
 		}
-		writeValidation(w, fields)
-		return store.User{}, false
+		return store.User{}, invalid(fields)
 	}
-
-	ctx := r.Context()
 	email, msg := normalizeEmail(in.Email)
+	lookup := func() (store.User, error) { return s.store.UserByEmail(r.Context(), email) }
 	if msg != "" {
-		email = "" // cannot be registered: no lookup, and no account to count against
+		email, lookup = "", nil // cannot be registered: no lookup, and no account to count against
 	}
-	events := s.signInEvents(email, clientKey(s.clientAddr(r)))
-	if refused, wait, err := countAll(ctx, events...); err != nil {
-		s.internalError(w, r, err)
-		return store.User{}, false
-	} else if refused != nil {
-		s.securityEvent(r, "rate_limited", slog.String("limit", refused.name))
-		writeRateLimited(w, wait)
-		return store.User{}, false
+	u, err := s.verifyPassword(r, s.signInEvents(email, clientKey(s.clientAddr(r))), in.Password, lookup)
+	if errors.Is(err, errWrongPassword) {
+		return store.User{}, failure(http.StatusUnauthorized, "invalid_credentials", "wrong email or password")
 	}
+	return u, err
+}
 
+// errWrongPassword: the password does not prove the account (or there is
+// no such account).
+var errWrongPassword = errors.New("wrong password")
+
+// verifyPassword checks that password is the one of the account lookup
+// finds (store.ErrNotFound: none; nil: none can match), as one attempt
+// under the limits of events. The attempt is counted before the password is
+// hashed, so that a burst of concurrent guesses is cut off like a sequence:
+// past a limit it fails with 429 rate_limited. An unknown account costs the
+// hash of a known one, so that the time taken tells nothing. A wrong
+// password is logged and fails with errWrongPassword; a right one gives the
+// attempt back (forgiveSignIn). When no password could be checked (503
+// busy, an error), the attempt does not count.
+func (s *Server) verifyPassword(r *http.Request, events []counted, password string, lookup func() (store.User, error)) (store.User, error) {
+	ctx := r.Context()
+	if err := s.count(r, events...); err != nil {
+		return store.User{}, err
+	}
 	var u store.User
 	var ok bool
 	var err error
-	if email != "" && utf8.RuneCountInString(in.Password) <= maxPasswordLen {
-		u, err = s.store.UserByEmail(ctx, email)
+	if lookup != nil && utf8.RuneCountInString(password) <= maxPasswordLen {
+		u, err = lookup()
 		switch {
 		case errors.Is(err, store.ErrNotFound):
-			err = s.hasher.VerifyDummy(ctx, in.Password)
+			err = s.hasher.VerifyDummy(ctx, password)
 		case err == nil:
-			ok, err = s.hasher.Verify(ctx, in.Password, u.PasswordHash)
+			ok, err = s.hasher.Verify(ctx, password, u.PasswordHash)
 		}
 	}
 	if err != nil {
-		// No password was checked: the attempt does not count.
-		if undoErr := undoAll(ctx, events...); undoErr != nil {
-			err = errors.Join(err, undoErr)
-		}
-		s.hashError(w, r, err)
-		return store.User{}, false
+		return store.User{}, errors.Join(err, undoAll(ctx, events...))
 	}
 	if !ok {
 		var attrs []slog.Attr
@@ -173,16 +163,14 @@ func (s *Server) checkCredentials(w http.ResponseWriter, r *http.Request) (store
 			attrs = append(attrs, slog.Int64("user_id", u.ID))
 		}
 		s.securityEvent(r, "login_failed", attrs...)
-		writeError(w, http.StatusUnauthorized, "invalid_credentials", "wrong email or password")
-		return store.User{}, false
+		return store.User{}, errWrongPassword
 	}
 	// Signing in clears this account's failures from this client and gives
 	// the attempt back to the wider limits: only failures count.
 	if err := s.forgiveSignIn(ctx, events); err != nil {
-		s.internalError(w, r, err)
-		return store.User{}, false
+		return store.User{}, err
 	}
-	return u, true
+	return u, nil
 }
 
 // forgiveSignIn undoes a successful sign-in's events: the (account, client)
@@ -200,16 +188,6 @@ func (s *Server) forgiveSignIn(ctx context.Context, events []counted) error {
 		}
 	}
 	return nil
-}
-
-// hashError answers for a failed password hash: 503 busy when too many
-// wait for one, else an internal error.
-func (s *Server) hashError(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, auth.ErrBusy) {
-		writeBusy(w)
-		return
-	}
-	s.internalError(w, r, err)
 }
 
 // signInBrowser gives the browser its auth cookies for userID. A credential
@@ -245,17 +223,16 @@ func (s *Server) signInBrowser(w http.ResponseWriter, r *http.Request, userID in
 	// scaffold:end
 }
 
-func (s *Server) me(w http.ResponseWriter, r *http.Request, c caller) {
+func (s *Server) me(w http.ResponseWriter, r *http.Request, c caller) error {
 	u, err := s.store.UserByID(r.Context(), c.userID)
 	if errors.Is(err, store.ErrNotFound) {
-		writeError(w, http.StatusUnauthorized, "unauthenticated", "sign in first")
-		return
+		return errSignInFirst
 	}
 	if err != nil {
-		s.internalError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, toUserResponse(u))
+	return nil
 }
 
 // scaffold:if .BearerTokens
@@ -266,19 +243,18 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request, c caller) {
 // ~// logout revokes this browser's {{if .BrowserSessions}}session{{else}}refresh token family{{end}} and clears the cookies. It answers 204 even
 // scaffold:end
 // when nobody was signed in: the result is the same.
-func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	// scaffold:if .BearerTokens
 	if r.Header.Get("Authorization") != "" {
 		c, err := s.authenticate(r)
 		if err == nil && c.familyID != "" {
 			if err := s.refresh.RevokeFamily(ctx, c.familyID); err != nil {
-				s.internalError(w, r, err)
-				return
+				return err
 			}
 		}
 		w.WriteHeader(http.StatusNoContent)
-		return
+		return nil
 	}
 	// scaffold:end
 	s.cookies.clearAuthCookies(w)
@@ -286,8 +262,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		// scaffold:line // Which {{if .BrowserSessions}}session{{else}}family{{end}} to end cannot be told; this API's own cookies
 		// Which session to end cannot be told; this API's own cookies
 		// are cleared all the same.
-		s.refuseDuplicateCookie(w, r)
-		return
+		return s.refuseDuplicateCookie(r)
 	}
 	// scaffold:if .BrowserSessions
 	old, _ := s.cookies.read(r, sessionCookie)
@@ -297,28 +272,20 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		//~	old, _ := s.cookies.read(r, refreshCookie)
 		//~	if err := s.refresh.Revoke(ctx, old); err != nil {
 		// scaffold:end
-		s.internalError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // scaffold:line // logoutAll revokes every {{if .BrowserSessions}}session{{end}}{{if .Hybrid}} and {{end}}{{if .BearerTokens}}refresh token family{{end}} of the user.
 // logoutAll revokes every session and refresh token family of the user.
-func (s *Server) logoutAll(w http.ResponseWriter, r *http.Request, c caller) {
-	ctx := r.Context()
+func (s *Server) logoutAll(w http.ResponseWriter, r *http.Request, c caller) error {
 	s.securityEvent(r, "logout_all", slog.Int64("user_id", c.userID))
-	// scaffold:if .BrowserSessions
-	if err := s.sessions.RevokeAll(ctx, c.userID, ""); err != nil {
-		s.internalError(w, r, err)
-		return
+	if err := s.signOutEverywhere(r.Context(), c.userID, caller{}); err != nil {
+		return err
 	}
-	// scaffold:end
 	// scaffold:if .BearerTokens
-	if err := s.refresh.RevokeAll(ctx, c.userID, ""); err != nil {
-		s.internalError(w, r, err)
-		return
-	}
 	if !c.bearer {
 		s.cookies.clearAuthCookies(w)
 	}
@@ -326,4 +293,5 @@ func (s *Server) logoutAll(w http.ResponseWriter, r *http.Request, c caller) {
 	//~	s.cookies.clearAuthCookies(w)
 	// scaffold:end
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }

@@ -115,36 +115,35 @@ func (s *Server) authenticate(r *http.Request) (caller, error) {
 	// scaffold:end
 }
 
+// userHandler is a handler for authenticated requests: c is who sent r.
+type userHandler func(w http.ResponseWriter, r *http.Request, c caller) error
+
 // requireUser runs h for an authenticated request and answers 401
 // unauthenticated to any other.
-func (s *Server) requireUser(h func(http.ResponseWriter, *http.Request, caller)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) requireUser(h userHandler) http.HandlerFunc {
+	return s.serve(func(w http.ResponseWriter, r *http.Request) error {
 		c, err := s.authenticate(r)
-		if errors.Is(err, errDuplicateCookie) {
-			s.refuseDuplicateCookie(w, r)
-			return
-		}
-		if errors.Is(err, errUnauthenticated) {
+		switch {
+		case errors.Is(err, errDuplicateCookie):
+			return s.refuseDuplicateCookie(r)
+		case errors.Is(err, errUnauthenticated):
 			// scaffold:if .BearerTokens
 			if r.Header.Get("Authorization") != "" {
 				w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
 			}
 			// scaffold:end
-			writeError(w, http.StatusUnauthorized, "unauthenticated", "sign in first")
-			return
+			return errSignInFirst
+		case err != nil:
+			return err
 		}
-		if err != nil {
-			s.internalError(w, r, err)
-			return
-		}
-		h(w, r, c)
-	}
+		return h(w, r, c)
+	})
 }
 
-// refuseDuplicateCookie answers a request that carries an auth cookie twice:
+// refuseDuplicateCookie refuses a request that carries an auth cookie twice:
 // 401, logged, since a planted cookie means an attack or a misconfigured
 // sibling site.
-func (s *Server) refuseDuplicateCookie(w http.ResponseWriter, r *http.Request) {
+func (s *Server) refuseDuplicateCookie(r *http.Request) error {
 	s.securityEvent(r, "duplicate_cookie")
-	writeError(w, http.StatusUnauthorized, "unauthenticated", "the request carries an auth cookie twice; sign in again")
+	return failure(http.StatusUnauthorized, "unauthenticated", "the request carries an auth cookie twice; sign in again")
 }

@@ -7,8 +7,11 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
+	"github.com/scaffoldhq/scaffold/templates/api/internal/auth"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/store"
 )
 
@@ -37,8 +40,69 @@ func writeError(w http.ResponseWriter, status int, code, message string) {
 	writeJSON(w, status, errorBody{apiError{Code: code, Message: message}})
 }
 
-func writeValidation(w http.ResponseWriter, fields map[string]string) {
-	writeJSON(w, http.StatusBadRequest, errorBody{apiError{Code: "validation_failed", Message: "some fields are invalid", Fields: fields}})
+// problem is a failure the client is told about: a handler returns one as
+// its error, and serve writes it. Any other error a handler returns is the
+// server's (see fail).
+type problem struct {
+	status int
+	body   apiError
+	// retryAfter, if set, is sent as Retry-After, in whole seconds.
+	retryAfter time.Duration
+}
+
+func (p *problem) Error() string { return p.body.Code + ": " + p.body.Message }
+
+func (p *problem) write(w http.ResponseWriter) {
+	if p.retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int((p.retryAfter+time.Second-1)/time.Second))))
+	}
+	writeJSON(w, p.status, errorBody{p.body})
+}
+
+// failure is the problem of status, code and message.
+func failure(status int, code, message string) *problem {
+	return &problem{status: status, body: apiError{Code: code, Message: message}}
+}
+
+// invalid is 400 validation_failed, with a message per field.
+func invalid(fields map[string]string) error {
+	return &problem{status: http.StatusBadRequest, body: apiError{Code: "validation_failed", Message: "some fields are invalid", Fields: fields}}
+}
+
+// Problems more than one handler returns.
+var (
+	errSignInFirst = failure(http.StatusUnauthorized, "unauthenticated", "sign in first")
+	errNoSuchNote  = failure(http.StatusNotFound, "not_found", "no such note")
+	errInvalidLink = failure(http.StatusBadRequest, "invalid_token", "this link is invalid, used or expired; ask for a new one")
+)
+
+// handler is an http.HandlerFunc that returns what went wrong instead of
+// writing it; serve makes it one.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+// serve adapts h to net/http: the error h returns is written by fail.
+func (s *Server) serve(h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.fail(w, r, err)
+		}
+	}
+}
+
+// fail answers for err: a problem as it says; auth.ErrBusy (more sign-ins
+// wait for a password hash than the server lets wait) as 503 busy; any
+// other error through internalError.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var p *problem
+	switch {
+	case errors.As(err, &p):
+		p.write(w)
+	case errors.Is(err, auth.ErrBusy):
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusServiceUnavailable, "busy", "the server is busy; try again in a moment")
+	default:
+		s.internalError(w, r, err)
+	}
 }
 
 // internalError logs err and answers 500 without saying what went wrong: the
@@ -67,24 +131,22 @@ func (s *Server) internalError(w http.ResponseWriter, r *http.Request, err error
 // application/json (else 415 unsupported_media_type: a cross-site form can
 // post text/plain that happens to be JSON, never application/json), one
 // object, no unknown fields, no trailing data. Anything else is 400
-// invalid_json (413 when too large); it then reports false and the handler
-// returns.
-func decode(w http.ResponseWriter, r *http.Request, dst any) bool {
+// invalid_json (413 when too large).
+func decode(r *http.Request, dst any) error {
 	if mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mediaType != "application/json" {
-		writeError(w, http.StatusUnsupportedMediaType, "unsupported_media_type", "send the body as JSON, with Content-Type: application/json")
-		return false
+		return failure(http.StatusUnsupportedMediaType, "unsupported_media_type", "send the body as JSON, with Content-Type: application/json")
 	}
 	if err := decodeJSON(r.Body, dst); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			writeError(w, http.StatusRequestEntityTooLarge, "payload_too_large", "the request body is larger than 1 MiB")
-			return false
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return errTooLarge
 		}
-		writeError(w, http.StatusBadRequest, "invalid_json", err.Error())
-		return false
+		return failure(http.StatusBadRequest, "invalid_json", err.Error())
 	}
-	return true
+	return nil
 }
+
+// errTooLarge answers a body larger than maxBodyBytes.
+var errTooLarge = failure(http.StatusRequestEntityTooLarge, "payload_too_large", "the request body is larger than 1 MiB")
 
 // decodeJSON returns an error whose message can be shown to the client.
 func decodeJSON(body io.Reader, dst any) error {

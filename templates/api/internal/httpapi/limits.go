@@ -4,8 +4,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/scaffoldhq/scaffold/templates/api/internal/config"
@@ -94,15 +94,16 @@ func accountKey(email string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// writeRateLimited answers 429 with a Retry-After in whole seconds.
-func writeRateLimited(w http.ResponseWriter, retryAfter time.Duration) {
-	w.Header().Set("Retry-After", strconv.Itoa(max(1, int((retryAfter+time.Second-1)/time.Second))))
-	writeError(w, http.StatusTooManyRequests, "rate_limited", "too many attempts; try again later")
-}
-
-// writeBusy answers 503: more sign-ins are waiting for a password hash than
-// the server lets wait.
-func writeBusy(w http.ResponseWriter) {
-	w.Header().Set("Retry-After", "1")
-	writeError(w, http.StatusServiceUnavailable, "busy", "the server is busy; try again in a moment")
+// count counts one event under each limit, as countAll does. Past a limit
+// it logs the refusal and returns 429 rate_limited, with Retry-After.
+func (s *Server) count(r *http.Request, events ...counted) error {
+	refused, wait, err := countAll(r.Context(), events...)
+	if err != nil {
+		return err
+	}
+	if refused != nil {
+		s.securityEvent(r, "rate_limited", slog.String("limit", refused.name))
+		return &problem{status: http.StatusTooManyRequests, body: apiError{Code: "rate_limited", Message: "too many attempts; try again later"}, retryAfter: wait}
+	}
+	return nil
 }

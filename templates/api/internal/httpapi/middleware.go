@@ -35,7 +35,7 @@ func securityHeaders(production bool, next http.Handler) http.Handler {
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > maxBodyBytes {
-			writeError(w, http.StatusRequestEntityTooLarge, "payload_too_large", "the request body is larger than 1 MiB")
+			errTooLarge.write(w)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)

@@ -38,7 +38,7 @@ type notesPageJSON struct {
 	Next *string `json:"next"`
 }
 
-func (s *Server) listNotes(w http.ResponseWriter, r *http.Request, c caller) {
+func (s *Server) listNotes(w http.ResponseWriter, r *http.Request, c caller) error {
 	q := r.URL.Query()
 	fields := map[string]string{}
 	limit, ok := parseNotesLimit(q.Get("limit"))
@@ -50,13 +50,11 @@ func (s *Server) listNotes(w http.ResponseWriter, r *http.Request, c caller) {
 		fields["cursor"] = `cursor must be the "next" of a previous page, exactly as the API gave it`
 	}
 	if len(fields) > 0 {
-		writeValidation(w, fields)
-		return
+		return invalid(fields)
 	}
 	page, err := s.store.Notes(r.Context(), c.userID, before, limit)
 	if err != nil {
-		s.internalError(w, r, err)
-		return
+		return err
 	}
 	out := notesPageJSON{Notes: make([]noteJSON, len(page.Notes))}
 	for i, n := range page.Notes {
@@ -67,6 +65,7 @@ func (s *Server) listNotes(w http.ResponseWriter, r *http.Request, c caller) {
 		out.Next = &next
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 // parseNotesLimit reads ?limit=: decimal digits only, absent or empty for
@@ -126,13 +125,13 @@ func decodeNotesCursor(raw string) (int64, bool) {
 	return int64(id), true
 }
 
-func (s *Server) createNote(w http.ResponseWriter, r *http.Request, c caller) {
+func (s *Server) createNote(w http.ResponseWriter, r *http.Request, c caller) error {
 	var in struct {
 		Title string `json:"title"`
 		Body  string `json:"body"`
 	}
-	if !decode(w, r, &in) {
-		return
+	if err := decode(r, &in); err != nil {
+		return err
 	}
 	fields := map[string]string{}
 	if n := utf8.RuneCountInString(in.Title); n < 1 || n > maxTitleLen {
@@ -146,59 +145,55 @@ func (s *Server) createNote(w http.ResponseWriter, r *http.Request, c caller) {
 		fields["body"] = "body must not contain NUL characters"
 	}
 	if len(fields) > 0 {
-		writeValidation(w, fields)
-		return
+		return invalid(fields)
 	}
 	n, err := s.store.CreateNote(r.Context(), c.userID, in.Title, in.Body, s.now())
 	if err != nil {
-		s.internalError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, map[string]noteJSON{"note": toNoteJSON(n)})
+	return nil
 }
 
-func (s *Server) getNote(w http.ResponseWriter, r *http.Request, c caller) {
-	id, ok := noteID(w, r)
-	if !ok {
-		return
+func (s *Server) getNote(w http.ResponseWriter, r *http.Request, c caller) error {
+	id, err := noteID(r)
+	if err != nil {
+		return err
 	}
 	n, err := s.store.Note(r.Context(), c.userID, id)
 	if errors.Is(err, store.ErrNotFound) {
-		writeError(w, http.StatusNotFound, "not_found", "no such note")
-		return
+		return errNoSuchNote
 	}
 	if err != nil {
-		s.internalError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]noteJSON{"note": toNoteJSON(n)})
+	return nil
 }
 
-func (s *Server) deleteNote(w http.ResponseWriter, r *http.Request, c caller) {
-	id, ok := noteID(w, r)
-	if !ok {
-		return
+func (s *Server) deleteNote(w http.ResponseWriter, r *http.Request, c caller) error {
+	id, err := noteID(r)
+	if err != nil {
+		return err
 	}
-	err := s.store.DeleteNote(r.Context(), c.userID, id)
+	err = s.store.DeleteNote(r.Context(), c.userID, id)
 	if errors.Is(err, store.ErrNotFound) {
-		writeError(w, http.StatusNotFound, "not_found", "no such note")
-		return
+		return errNoSuchNote
 	}
 	if err != nil {
-		s.internalError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // noteID parses {id}: decimal digits only (ParseInt alone would also take
 // "+1"). One that cannot name a note is 404 like a missing one.
-func noteID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+func noteID(r *http.Request) (int64, error) {
 	raw := r.PathValue("id")
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id < 1 || strings.TrimLeft(raw, "0123456789") != "" {
-		writeError(w, http.StatusNotFound, "not_found", "no such note")
-		return 0, false
+		return 0, errNoSuchNote
 	}
-	return id, true
+	return id, nil
 }

@@ -192,25 +192,25 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /readyz", s.healthz)
 	mux.HandleFunc("GET /livez", livez)
 
-	mux.HandleFunc("POST /api/auth/register", s.register)
-	mux.HandleFunc("POST /api/auth/login", s.login)
+	mux.HandleFunc("POST /api/auth/register", s.serve(s.register))
+	mux.HandleFunc("POST /api/auth/login", s.serve(s.login))
 	mux.HandleFunc("GET /api/auth/me", s.requireUser(s.me))
-	mux.HandleFunc("POST /api/auth/logout", s.logout)
+	mux.HandleFunc("POST /api/auth/logout", s.serve(s.logout))
 	mux.HandleFunc("POST /api/auth/logout-all", s.requireUser(s.logoutAll))
-	mux.HandleFunc("POST /api/auth/password/forgot", s.forgotPassword)
-	mux.HandleFunc("POST /api/auth/password/reset", s.resetPassword)
+	mux.HandleFunc("POST /api/auth/password/forgot", s.serve(s.forgotPassword))
+	mux.HandleFunc("POST /api/auth/password/reset", s.serve(s.resetPassword))
 	mux.HandleFunc("POST /api/auth/password/change", s.requireUser(s.changePassword))
-	mux.HandleFunc("POST /api/auth/email/verify", s.verifyEmail)
+	mux.HandleFunc("POST /api/auth/email/verify", s.serve(s.verifyEmail))
 	mux.HandleFunc("POST /api/auth/email/verify/resend", s.requireUser(s.resendVerification))
 	mux.HandleFunc("GET /api/auth/sessions", s.requireUser(s.listSessions))
 	mux.HandleFunc("DELETE /api/auth/sessions/{id}", s.requireUser(s.deleteSession))
 	mux.HandleFunc("DELETE /api/auth/account", s.requireUser(s.deleteAccount))
 	// scaffold:if .BrowserJWT
-	//~	mux.HandleFunc("POST /api/auth/refresh", s.refreshCookies)
+	//~	mux.HandleFunc("POST /api/auth/refresh", s.serve(s.refreshCookies))
 	// scaffold:end
 	// scaffold:if .BearerTokens
-	mux.HandleFunc("POST /api/auth/token", s.token)
-	mux.HandleFunc("POST /api/auth/token/refresh", s.tokenRefresh)
+	mux.HandleFunc("POST /api/auth/token", s.serve(s.token))
+	mux.HandleFunc("POST /api/auth/token/refresh", s.serve(s.tokenRefresh))
 	mux.HandleFunc("GET /.well-known/jwks.json", s.jwks)
 	// scaffold:end
 

@@ -19,45 +19,41 @@ type tokenResponse struct {
 
 // token signs in a non-browser client: the tokens are in the body, and no
 // cookie is set.
-func (s *Server) token(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.checkCredentials(w, r)
-	if !ok {
-		return
+func (s *Server) token(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.checkCredentials(r)
+	if err != nil {
+		return err
 	}
 	rt, err := s.refresh.Issue(r.Context(), u.ID, userAgent(r))
 	if err != nil {
-		s.internalError(w, r, err)
-		return
+		return err
 	}
-	s.writeTokens(w, r, rt)
+	return s.writeTokens(w, rt)
 }
 
 // tokenRefresh exchanges {"refresh_token"} for a new pair.
-func (s *Server) tokenRefresh(w http.ResponseWriter, r *http.Request) {
+func (s *Server) tokenRefresh(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		RefreshToken string `json:"refresh_token"`
 	}
-	if !decode(w, r, &in) {
-		return
+	if err := decode(r, &in); err != nil {
+		return err
 	}
 	rt, err := s.refresh.Rotate(r.Context(), in.RefreshToken)
 	if errors.Is(err, auth.ErrInvalidToken) {
 		s.reportReuse(r, err)
-		writeInvalidToken(w)
-		return
+		return errInvalidRefreshToken
 	}
 	if err != nil {
-		s.internalError(w, r, err)
-		return
+		return err
 	}
-	s.writeTokens(w, r, rt)
+	return s.writeTokens(w, rt)
 }
 
-func (s *Server) writeTokens(w http.ResponseWriter, r *http.Request, rt auth.Issued) {
+func (s *Server) writeTokens(w http.ResponseWriter, rt auth.Issued) error {
 	access, err := s.access.Issue(rt.UserID, rt.FamilyID)
 	if err != nil {
-		s.internalError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, tokenResponse{
 		AccessToken:  access,
@@ -65,6 +61,7 @@ func (s *Server) writeTokens(w http.ResponseWriter, r *http.Request, rt auth.Iss
 		TokenType:    "Bearer",
 		ExpiresIn:    int(s.access.TTL().Seconds()),
 	})
+	return nil
 }
 
 // reportReuse logs a refresh token presented again after its grace window:
@@ -76,24 +73,20 @@ func (s *Server) reportReuse(r *http.Request, err error) {
 	}
 }
 
-func writeInvalidToken(w http.ResponseWriter) {
-	writeError(w, http.StatusUnauthorized, "invalid_token", "the refresh token is invalid, expired or revoked; sign in again")
-}
+var errInvalidRefreshToken = failure(http.StatusUnauthorized, "invalid_token", "the refresh token is invalid, expired or revoked; sign in again")
 
 // scaffold:if .BrowserJWT
 //~
 //~// refreshCookies rotates the refresh token cookie and sets a new access
 //~// token cookie. The web app calls it when a request answers 401.
-//~func (s *Server) refreshCookies(w http.ResponseWriter, r *http.Request) {
+//~func (s *Server) refreshCookies(w http.ResponseWriter, r *http.Request) error {
 //~	token, err := s.cookies.read(r, refreshCookie)
 //~	if err != nil {
-//~		s.refuseDuplicateCookie(w, r)
-//~		return
+//~		return s.refuseDuplicateCookie(r)
 //~	}
 //~	rt, err := s.refresh.Rotate(r.Context(), token)
 //~	if err != nil && !errors.Is(err, auth.ErrInvalidToken) {
-//~		s.internalError(w, r, err)
-//~		return
+//~		return err
 //~	}
 //~	s.reportReuse(r, err)
 //~	var u store.User
@@ -102,18 +95,16 @@ func writeInvalidToken(w http.ResponseWriter) {
 //~	}
 //~	if errors.Is(err, auth.ErrInvalidToken) || errors.Is(err, store.ErrNotFound) {
 //~		s.cookies.clearAuthCookies(w)
-//~		writeInvalidToken(w)
-//~		return
+//~		return errInvalidRefreshToken
 //~	}
 //~	if err != nil {
-//~		s.internalError(w, r, err)
-//~		return
+//~		return err
 //~	}
 //~	if err := s.setTokenCookies(w, rt.Token, rt.UserID, rt.FamilyID); err != nil {
-//~		s.internalError(w, r, err)
-//~		return
+//~		return err
 //~	}
 //~	writeJSON(w, http.StatusOK, toUserResponse(u))
+//~	return nil
 //~}
 //~
 //~// setTokenCookies sets the access token cookie, for as long as the token
@@ -135,7 +126,7 @@ type jwksResponse struct {
 
 // jwks publishes the public keys that verify access tokens, for services
 // that check them on their own.
-func (s *Server) jwks(w http.ResponseWriter, r *http.Request) {
+func (s *Server) jwks(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	writeJSON(w, http.StatusOK, jwksResponse{Keys: s.access.JWKS()})
 }
