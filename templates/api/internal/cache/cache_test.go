@@ -5,27 +5,25 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/scaffoldhq/scaffold/templates/api/internal/clocktest"
 )
 
-type clock struct{ now time.Time }
-
-func (c *clock) Now() time.Time { return c.now }
-
-func newTest(max int) (*Cache[string, int], *clock, *int) {
-	clk := &clock{now: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}
+func newTest(max int) (*Cache[string, int], *clocktest.Clock, *int) {
+	clk := clocktest.New(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
 	loads := 0
 	return New[string, int](max, clk.Now), clk, &loads
 }
 
 func TestGetKeepsUntilExpiry(t *testing.T) {
 	c, clk, loads := newTest(10)
-	load := func() (int, time.Time, error) { *loads++; return *loads, clk.now.Add(time.Minute), nil }
+	load := func() (int, time.Time, error) { *loads++; return *loads, clk.Now().Add(time.Minute), nil }
 	for range 3 {
 		if v, err := c.Get("k", load); err != nil || v != 1 {
 			t.Fatalf("Get = %d, %v; want the first load", v, err)
 		}
 	}
-	clk.now = clk.now.Add(time.Minute)
+	clk.Advance(time.Minute)
 	if v, _ := c.Get("k", load); v != 2 {
 		t.Fatalf("after expiry Get = %d, want a new load", v)
 	}
@@ -34,7 +32,7 @@ func TestGetKeepsUntilExpiry(t *testing.T) {
 func TestErrorsAreNotKept(t *testing.T) {
 	c, clk, loads := newTest(10)
 	boom := errors.New("boom")
-	load := func() (int, time.Time, error) { *loads++; return 0, clk.now.Add(time.Hour), boom }
+	load := func() (int, time.Time, error) { *loads++; return 0, clk.Now().Add(time.Hour), boom }
 	c.Get("k", load)
 	if _, err := c.Get("k", load); !errors.Is(err, boom) || *loads != 2 {
 		t.Fatalf("err %v after %d loads; want boom, loaded twice", err, *loads)
@@ -43,7 +41,7 @@ func TestErrorsAreNotKept(t *testing.T) {
 
 func TestForget(t *testing.T) {
 	c, clk, loads := newTest(10)
-	load := func() (int, time.Time, error) { *loads++; return *loads, clk.now.Add(time.Hour), nil }
+	load := func() (int, time.Time, error) { *loads++; return *loads, clk.Now().Add(time.Hour), nil }
 	c.Get("a", load)
 	c.Get("b", load)
 	c.Forget("a")
@@ -66,12 +64,12 @@ func TestForgetDuringLoad(t *testing.T) {
 	stale := func() (int, time.Time, error) {
 		*loads++
 		c.Forget("other") // a write, anywhere, while this load runs
-		return *loads, clk.now.Add(time.Hour), nil
+		return *loads, clk.Now().Add(time.Hour), nil
 	}
 	if v, _ := c.Get("k", stale); v != 1 {
 		t.Fatalf("Get = %d", v)
 	}
-	fresh := func() (int, time.Time, error) { *loads++; return *loads, clk.now.Add(time.Hour), nil }
+	fresh := func() (int, time.Time, error) { *loads++; return *loads, clk.Now().Add(time.Hour), nil }
 	if v, _ := c.Get("k", fresh); v != 2 {
 		t.Fatalf("Get = %d: a value loaded across a Forget was kept", v)
 	}
@@ -79,7 +77,7 @@ func TestForgetDuringLoad(t *testing.T) {
 
 func TestStopKeepsNothing(t *testing.T) {
 	c, clk, loads := newTest(10)
-	load := func() (int, time.Time, error) { *loads++; return *loads, clk.now.Add(time.Hour), nil }
+	load := func() (int, time.Time, error) { *loads++; return *loads, clk.Now().Add(time.Hour), nil }
 	c.Get("k", load)
 	c.Stop()
 	c.Get("k", load)
@@ -105,7 +103,7 @@ func TestStopDuringLoad(t *testing.T) {
 			c.Stop()
 			c.Start()
 		}
-		return *loads, clk.now.Add(time.Hour), nil
+		return *loads, clk.Now().Add(time.Hour), nil
 	}
 	c.Get("k", load)
 	if v, _ := c.Get("k", load); v != 2 {
@@ -115,7 +113,7 @@ func TestStopDuringLoad(t *testing.T) {
 
 func TestBounded(t *testing.T) {
 	c, clk, loads := newTest(3)
-	load := func() (int, time.Time, error) { *loads++; return *loads, clk.now.Add(time.Hour), nil }
+	load := func() (int, time.Time, error) { *loads++; return *loads, clk.Now().Add(time.Hour), nil }
 	for _, k := range []string{"a", "b", "c", "d", "e"} {
 		c.Get(k, load)
 	}

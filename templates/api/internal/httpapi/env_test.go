@@ -20,6 +20,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/scaffoldhq/scaffold/templates/api/internal/auth"
+	"github.com/scaffoldhq/scaffold/templates/api/internal/clocktest"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/config"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/redisstore"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/redisstore/redistest"
@@ -44,7 +45,7 @@ type testEnv struct {
 	store  *store.Store
 	srv    *Server
 	h      http.Handler
-	clock  *clock
+	clock  *clocktest.Clock
 	logs   *syncBuffer
 	emails atomic.Int64
 	hosts  atomic.Int64
@@ -113,7 +114,7 @@ func newTestEnv(t testing.TB, env map[string]string, opts ...envOption) *testEnv
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &testEnv{t: t, opts: opts, cfg: cfg, dbURL: storetest.URL(t), clock: &clock{now: time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)}, logs: &syncBuffer{}}
+	e := &testEnv{t: t, opts: opts, cfg: cfg, dbURL: storetest.URL(t), clock: clocktest.New(time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)), logs: &syncBuffer{}}
 	// scaffold:if .Redis
 	e.redisClient, e.redisPrefix = redistest.Client(t)
 	// scaffold:end
@@ -215,23 +216,6 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 }
 
 // scaffold:end
-
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // client is a browser-like client: it keeps cookies and sends Origin.
 type client struct {

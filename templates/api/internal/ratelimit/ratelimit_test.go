@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scaffoldhq/scaffold/templates/api/internal/clocktest"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/ratelimit"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/ratelimit/ratelimittest"
 )
@@ -17,7 +18,7 @@ func TestMemory(t *testing.T) {
 }
 
 func TestMemoryIsBounded(t *testing.T) {
-	clock := ratelimittest.NewClock(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	clock := clocktest.New(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
 	l := ratelimit.NewMemory(ratelimit.Limit{Events: 1, Per: time.Hour}, 100, clock.Now)
 	ctx := context.Background()
 	for i := range 10_000 {
@@ -47,7 +48,7 @@ func TestMemoryIsBounded(t *testing.T) {
 // one key (an account whose password they guess) cannot make the limiter
 // forget it by flooding it with new keys.
 func TestMemoryFloodKeepsLimitedKeys(t *testing.T) {
-	clock := ratelimittest.NewClock(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	clock := clocktest.New(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
 	l := ratelimit.NewMemory(ratelimit.Limit{Events: 5, Per: 15 * time.Minute}, 1000, clock.Now)
 	ctx := context.Background()
 	for range 5 {
@@ -73,7 +74,7 @@ func TestMemoryFloodKeepsLimitedKeys(t *testing.T) {
 func BenchmarkMemoryNewKey(b *testing.B) {
 	for _, size := range []int{1_000, 10_000, 100_000, 1_000_000} {
 		b.Run("keys="+strconv.Itoa(size), func(b *testing.B) {
-			clock := ratelimittest.NewClock(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+			clock := clocktest.New(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
 			l := ratelimit.NewMemory(ratelimit.Limit{Events: 5, Per: 15 * time.Minute}, size, clock.Now)
 			ctx := context.Background()
 			for i := range size {

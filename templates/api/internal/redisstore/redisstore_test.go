@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/scaffoldhq/scaffold/templates/api/internal/auth/sessiontest"
+	"github.com/scaffoldhq/scaffold/templates/api/internal/clocktest"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/ratelimit"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/ratelimit/ratelimittest"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/redisstore"
@@ -39,7 +40,7 @@ func TestLimiter(t *testing.T) {
 // API have, count together.
 func TestLimiterIsShared(t *testing.T) {
 	client, prefix := redistest.Client(t)
-	clock := ratelimittest.NewClock(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	clock := clocktest.New(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
 	limit := ratelimit.Limit{Events: 4, Per: time.Hour}
 	a := redisstore.NewLimiter(client, prefix, limit, clock.Now)
 	b := redisstore.NewLimiter(client, prefix, limit, clock.Now)

@@ -9,31 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scaffoldhq/scaffold/templates/api/internal/clocktest"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/ratelimit"
 )
-
-// Clock is a clock tests move by hand.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// NewClock returns a Clock set to now.
-func NewClock(now time.Time) *Clock { return &Clock{now: now} }
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward by d.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // NewLimiter makes the Limiter under test, on a clock of the test's.
 type NewLimiter func(t *testing.T, limit ratelimit.Limit, now func() time.Time) ratelimit.Limiter
@@ -54,7 +32,7 @@ func Run(t *testing.T, newLimiter NewLimiter) {
 	}
 
 	t.Run("burst then steady rate", func(t *testing.T) {
-		clock := NewClock(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+		clock := clocktest.New(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
 		l := newLimiter(t, limit, clock.Now)
 		for i := range 5 {
 			if ok, _ := allow(t, l, "k"); !ok {
@@ -88,7 +66,7 @@ func Run(t *testing.T, newLimiter NewLimiter) {
 	})
 
 	t.Run("undo and reset", func(t *testing.T) {
-		clock := NewClock(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+		clock := clocktest.New(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
 		l := newLimiter(t, limit, clock.Now)
 		for range 5 {
 			allow(t, l, "k")
@@ -123,7 +101,7 @@ func Run(t *testing.T, newLimiter NewLimiter) {
 	})
 
 	t.Run("concurrent events are counted exactly", func(t *testing.T) {
-		clock := NewClock(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+		clock := clocktest.New(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
 		l := newLimiter(t, limit, clock.Now)
 		var allowed atomic.Int64
 		var wg sync.WaitGroup
