@@ -298,6 +298,7 @@ var layers = map[string][]string{
 	"internal/store":      {"internal/cache"},
 	"internal/ratelimit":  {},
 	"internal/cache":      {},
+	"internal/telemetry":  {},
 }
 
 // TestReferenceLayers checks every package of the reference API against

@@ -29,6 +29,7 @@ import (
 	"github.com/scaffoldhq/scaffold/templates/api/internal/mail"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/redisstore"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/store"
+	"github.com/scaffoldhq/scaffold/templates/api/internal/telemetry"
 )
 
 func main() {
@@ -56,6 +57,22 @@ func run(ctx context.Context, getenv func(string) string, stderr io.Writer, read
 	for _, name := range cfg.Ignored {
 		log.Warn(name+" is set, but this API does not use it: it was generated for other answers (see README.md)", "variable", name)
 	}
+	// scaffold:line tel, err := telemetry.Start(ctx, "{{.Name}}-api", getenv, log)
+	tel, err := telemetry.Start(ctx, "myapp-api", getenv, log)
+	if err != nil {
+		return fmt.Errorf("OpenTelemetry: %w", err)
+	}
+	if tel.On() {
+		log.Info("sending traces and metrics (OpenTelemetry)", "endpoint", getenv("OTEL_EXPORTER_OTLP_ENDPOINT"))
+	}
+	defer func() {
+		// What is still buffered goes out, within a few seconds.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := tel.Shutdown(ctx); err != nil {
+			log.Warn("OpenTelemetry: the last traces and metrics were not sent", "err", err)
+		}
+	}()
 	// scaffold:if .Postgres
 
 	if !cfg.Production {
@@ -145,7 +162,7 @@ func run(ctx context.Context, getenv func(string) string, stderr io.Writer, read
 	}
 	worker = mail.NewWorker(st, sender, composer.Compose, log, 2*time.Second)
 	httpServer := &http.Server{
-		Handler:           srv.Handler(),
+		Handler:           tel.Handler(srv.Handler()),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,

@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"sync"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/scaffoldhq/scaffold/templates/api/internal/store/storetest"
+	"github.com/scaffoldhq/scaffold/templates/api/internal/telemetry"
 )
 
 // scaffold:if .BearerTokens
@@ -196,4 +199,69 @@ func TestPprofOnItsOwnListener(t *testing.T) {
 		t.Errorf("the API's address answers /debug/pprof/ with %d", code)
 	}
 	stop()
+}
+
+// collector is an OpenTelemetry collector that records what reaches it:
+// the bodies posted to each OTLP/HTTP path.
+type collector struct {
+	mu     sync.Mutex
+	bodies map[string][][]byte
+}
+
+func (c *collector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	c.mu.Lock()
+	c.bodies[r.URL.Path] = append(c.bodies[r.URL.Path], body)
+	c.mu.Unlock()
+	w.Header().Set("Content-Type", "application/x-protobuf")
+	w.WriteHeader(http.StatusOK)
+}
+
+// received says whether a body posted to path holds want.
+func (c *collector) received(path, want string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, b := range c.bodies[path] {
+		if bytes.Contains(b, []byte(want)) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestTelemetry: with OTEL_EXPORTER_OTLP_ENDPOINT set, the API sends a span
+// per request, named after its route, and the HTTP server metrics; by the
+// time it has shut down, they have reached the collector.
+func TestTelemetry(t *testing.T) {
+	c := &collector{bodies: map[string][][]byte{}}
+	srv := httptest.NewServer(c)
+	defer srv.Close()
+	addr, stop := startAPI(t, map[string]string{
+		"ADDR":                        "127.0.0.1:0",
+		"OTEL_EXPORTER_OTLP_ENDPOINT": srv.URL,
+		"OTEL_SERVICE_NAME":           "notes-api",
+	}, io.Discard)
+	if code := get(t, "http://"+addr+"/api/notes/123"); code != http.StatusUnauthorized {
+		t.Fatalf("GET /api/notes/123: %d", code)
+	}
+	stop()
+	if !c.received("/v1/traces", "GET /api/notes/{id}") || !c.received("/v1/traces", "notes-api") {
+		t.Error("no span named GET /api/notes/{id}, of the service notes-api, reached the collector")
+	}
+	if !c.received("/v1/metrics", "http.server.request.duration") {
+		t.Error("no http.server.request.duration metric reached the collector")
+	}
+}
+
+// TestTelemetryIsOffByDefault: without OTEL_EXPORTER_OTLP_ENDPOINT the API
+// sends nothing, and its handler is not wrapped at all.
+func TestTelemetryIsOffByDefault(t *testing.T) {
+	tel, err := telemetry.Start(context.Background(), "api", env(map[string]string{}), slog.New(slog.DiscardHandler))
+	if err != nil || tel.On() {
+		t.Fatalf("Start without an endpoint: on %v, error %v", tel.On(), err)
+	}
+	h := http.NewServeMux()
+	if got := tel.Handler(h); got != http.Handler(h) {
+		t.Error("the handler was wrapped with telemetry off")
+	}
 }

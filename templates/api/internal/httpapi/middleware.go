@@ -67,10 +67,10 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 		// other Authorization (Basic, a token that does not verify) is
 		// checked like a cookie request.
 		if c, err := s.bearerCaller(r); err == nil {
-			r = r.WithContext(withCaller(r.Context(), c))
-			r.Header = r.Header.Clone()
-			r.Header.Del("Cookie")
-			next.ServeHTTP(w, r)
+			bearer := r.WithContext(withCaller(r.Context(), c))
+			bearer.Header = r.Header.Clone()
+			bearer.Header.Del("Cookie")
+			serveCopy(next, w, r, bearer)
 			return
 		}
 		protected.ServeHTTP(w, r)
@@ -88,8 +88,16 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
-			slog.Int("status", rec.status), slog.Float64("ms", float64(time.Since(start).Microseconds())/1000))
+			slog.String("route", r.Pattern), slog.Int("status", rec.status), slog.Float64("ms", float64(time.Since(start).Microseconds())/1000))
 	})
+}
+
+// serveCopy serves changed, a copy of r that a middleware made, and gives r
+// the route that the ServeMux below chose for it (its Pattern), so that the
+// layers above see it: the request log, and traces.
+func serveCopy(next http.Handler, w http.ResponseWriter, r, changed *http.Request) {
+	next.ServeHTTP(w, changed)
+	r.Pattern = changed.Pattern
 }
 
 // securityEvent logs what an operator watches for (failed sign-ins, limits

@@ -24,7 +24,7 @@ func (s *Server) requestIDs(next http.Handler) http.Handler {
 			id = rand.Text()
 		}
 		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+		serveCopy(next, w, r, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
 	})
 }
 

@@ -44,6 +44,11 @@ func TestRequestID(t *testing.T) {
 			events++
 		case "request":
 			requests++
+			// The route the ServeMux chose, though the request was copied
+			// on its way there (its id added to the context).
+			if l["route"] != "POST /api/auth/login" {
+				t.Errorf("request line: route %v, want POST /api/auth/login", l["route"])
+			}
 		}
 	}
 	if events != 1 || requests != 1 {
