@@ -290,7 +290,8 @@ func TestNoLeakedHistory(t *testing.T) {
 // (…test packages) may import what they help test.
 var layers = map[string][]string{
 	"cmd/api":             {"*"},
-	"internal/httpapi":    {"internal/auth", "internal/config", "internal/ratelimit", "internal/store"},
+	"internal/httpapi":    {"internal/account", "internal/auth", "internal/config", "internal/ratelimit", "internal/store"},
+	"internal/account":    {"internal/auth", "internal/config", "internal/ratelimit", "internal/store"},
 	"internal/redisstore": {"internal/auth", "internal/cache", "internal/ratelimit", "internal/store"},
 	"internal/mail":       {"internal/auth", "internal/store"},
 	"internal/auth":       {"internal/cache", "internal/store"},

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/scaffoldhq/scaffold/templates/api/internal/account"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/auth"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/store"
 )
@@ -19,10 +19,9 @@ import (
 // account uses the address: the response tells nobody who has an account.
 var forgotAnswer = map[string]string{"message": "If an account uses this address, a link to reset its password is on its way."}
 
-// forgotPassword queues a reset mail for {"email"}. The request only records
-// the address (the same one insert whoever asks, so that its timing says
-// nothing either); the mail worker looks the account up and mails a link if
-// there is one.
+// forgotPassword queues a reset mail for {"email"} (see
+// account.Accounts.RequestPasswordReset): the answer is the same whether
+// or not an account uses the address.
 func (s *Server) forgotPassword(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Email string `json:"email"`
@@ -30,40 +29,19 @@ func (s *Server) forgotPassword(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	email, msg := normalizeEmail(in.Email)
+	email, msg := account.NormalizeEmail(in.Email)
 	if msg != "" {
 		return invalid(map[string]string{"email": msg})
 	}
-	if err := s.queueMail(r, store.MailPasswordReset, 0, email); err != nil {
+	if err := s.accounts.RequestPasswordReset(r.Context(), email, s.client(r)); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusAccepted, forgotAnswer)
 	return nil
 }
 
-// queueMail queues a mail of kind to the address email (of userID, if
-// known), counted against this client's limit (past it: 429) and the
-// address's. Past the address's own limit it gets no more mail, silently:
-// telling would say nothing about the account, but the inbox is spared.
-func (s *Server) queueMail(r *http.Request, kind string, userID int64, email string) error {
-	ctx := r.Context()
-	if err := s.count(r, counted{"mail_client", s.limits.mailClient, clientKey(s.clientAddr(r))}); err != nil {
-		return err
-	}
-	ok, _, err := s.limits.mailAccount.Allow(ctx, accountKey(email))
-	if err != nil || !ok {
-		return err
-	}
-	if err := s.store.EnqueueMail(ctx, kind, userID, email, s.now()); err != nil {
-		return err
-	}
-	s.wakeMail()
-	return nil
-}
-
 // resetPassword sets a new password with {"token","password"} from a reset
-// mail. It ends every session and refresh token family of the user: whoever
-// knew the old password is signed out.
+// mail, signing the user out everywhere, this browser included.
 func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Token    string `json:"token"`
@@ -72,49 +50,16 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if msg := validatePassword(in.Password); msg != "" {
+	if msg := account.CheckNewPassword(in.Password); msg != "" {
 		return invalid(map[string]string{"password": msg})
 	}
-	ctx := r.Context()
-	// The token is checked before the (costly) hash, and used up after it,
-	// so that a busy server does not waste the user's link.
-	userID, err := s.links.Check(ctx, in.Token, auth.PurposePasswordReset)
+	err := s.accounts.ResetPassword(r.Context(), in.Token, in.Password, s.client(r))
 	if errors.Is(err, auth.ErrInvalidLink) {
 		return errInvalidLink
-	} else if err != nil {
-		return err
-	}
-	hash, err := s.hasher.Hash(ctx, in.Password)
-	if err != nil {
-		return err
-	}
-	// Everyone is signed out before the link is used up: if that fails
-	// (such as Redis being unreachable), the answer is 503 and the link still
-	// works when the user tries again.
-	if err := s.signOutEverywhere(ctx, userID, caller{}); err != nil {
-		return err
-	}
-	if consumed, err := s.links.Consume(ctx, in.Token, auth.PurposePasswordReset); errors.Is(err, auth.ErrInvalidLink) || err == nil && consumed != userID {
-		return errInvalidLink
-	} else if err != nil {
-		return err
-	}
-	// The mail reached its owner: the address is theirs.
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
-		if err := tx.SetPassword(ctx, userID, hash); err != nil {
-			return err
-		}
-		return tx.SetEmailVerified(ctx, userID)
-	})
-	if err == nil {
-		// And again, now that the old password no longer works: a sign-in
-		// with it since the first time must not outlive the reset.
-		err = s.signOutEverywhere(ctx, userID, caller{})
 	}
 	if err != nil {
 		return err
 	}
-	s.securityEvent(r, "password_reset", slog.Int64("user_id", userID))
 	s.cookies.clearAuthCookies(w)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -135,74 +80,31 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, c caller
 	if in.CurrentPassword == "" {
 		fields["current_password"] = "current password is required"
 	}
-	if msg := validatePassword(in.NewPassword); msg != "" {
+	if msg := account.CheckNewPassword(in.NewPassword); msg != "" {
 		fields["new_password"] = strings.Replace(msg, "password", "new password", 1)
 	}
 	if len(fields) > 0 {
 		return invalid(fields)
 	}
-	ctx := r.Context()
-	u, err := s.confirmPassword(r, c, "current_password", in.CurrentPassword)
+	err := s.accounts.ChangePassword(r.Context(), c.userID, in.CurrentPassword, in.NewPassword, c.keep(), s.client(r))
 	if err != nil {
-		return err
+		return confirmFailed(err, "current_password")
 	}
-	hash, err := s.hasher.Hash(ctx, in.NewPassword)
-	if err != nil {
-		return err
-	}
-	// The others are signed out before the password changes, so that a
-	// failure (such as Redis being unreachable) changes nothing, and again
-	// after it, for a sign-in with the old password in between.
-	err = s.signOutEverywhere(ctx, u.ID, c)
-	if err == nil {
-		err = s.store.SetPassword(ctx, u.ID, hash)
-	}
-	if err == nil {
-		err = s.signOutEverywhere(ctx, u.ID, c)
-	}
-	if err != nil {
-		return err
-	}
-	s.securityEvent(r, "password_changed", slog.Int64("user_id", u.ID))
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
-// confirmPassword checks that password is the signed-in user's, counted
-// like a sign-in (so that a stolen session cannot guess it faster). A wrong
-// one fails with 400 validation_failed naming field; see verifyPassword for
-// the rest.
-func (s *Server) confirmPassword(r *http.Request, c caller, field, password string) (store.User, error) {
-	u, err := s.store.UserByID(r.Context(), c.userID)
-	if errors.Is(err, store.ErrNotFound) {
-		return store.User{}, errSignInFirst
+// confirmFailed answers for an account flow that asked for the user's
+// password: a wrong one is 400 validation_failed naming field; an account
+// gone meanwhile is 401.
+func confirmFailed(err error, field string) error {
+	switch {
+	case errors.Is(err, account.ErrWrongPassword):
+		return invalid(map[string]string{field: "wrong password"})
+	case errors.Is(err, store.ErrNotFound):
+		return errSignInFirst
 	}
-	if err != nil {
-		return store.User{}, err
-	}
-	events := s.signInEvents(u.Email, clientKey(s.clientAddr(r)))
-	u, err = s.verifyPassword(r, events, password, func() (store.User, error) { return u, nil })
-	if errors.Is(err, errWrongPassword) {
-		return store.User{}, invalid(map[string]string{field: "wrong password"})
-	}
-	return u, err
-}
-
-// scaffold:line // signOutEverywhere ends every {{if .BrowserSessions}}session{{end}}{{if .Hybrid}} and {{end}}{{if .BearerTokens}}refresh token family (and its access tokens){{end}} of
-// signOutEverywhere ends every session and refresh token family (and its access tokens) of
-// userID but keep's own.
-func (s *Server) signOutEverywhere(ctx context.Context, userID int64, keep caller) error {
-	// scaffold:if .BrowserSessions
-	if err := s.sessions.RevokeAll(ctx, userID, keep.sessionID); err != nil {
-		return err
-	}
-	// scaffold:end
-	// scaffold:if .BearerTokens
-	if err := s.refresh.RevokeAll(ctx, userID, keep.familyID); err != nil {
-		return err
-	}
-	// scaffold:end
-	return nil
+	return err
 }
 
 // verifyEmail marks the address verified with {"token"} from a
@@ -214,12 +116,8 @@ func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	ctx := r.Context()
-	userID, err := s.links.Consume(ctx, in.Token, auth.PurposeEmailVerify)
-	if err == nil {
-		err = s.store.SetEmailVerified(ctx, userID)
-	}
-	if errors.Is(err, auth.ErrInvalidLink) || errors.Is(err, store.ErrNotFound) { // store.ErrNotFound: the account is gone
+	err := s.accounts.VerifyEmail(r.Context(), in.Token)
+	if errors.Is(err, auth.ErrInvalidLink) {
 		return errInvalidLink
 	}
 	if err != nil {
@@ -232,18 +130,15 @@ func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) error {
 // resendVerification mails a new verification link to a signed-in user
 // whose address is not verified yet.
 func (s *Server) resendVerification(w http.ResponseWriter, r *http.Request, c caller) error {
-	u, err := s.store.UserByID(r.Context(), c.userID)
+	sent, err := s.accounts.ResendVerification(r.Context(), c.userID, s.client(r))
 	if err != nil {
 		return err
 	}
-	if u.EmailVerified {
-		writeJSON(w, http.StatusAccepted, map[string]string{"message": "Your email address is already verified."})
-		return nil
+	message := "A new verification link is on its way."
+	if !sent {
+		message = "Your email address is already verified."
 	}
-	if err := s.queueMail(r, store.MailVerifyEmail, u.ID, u.Email); err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusAccepted, map[string]string{"message": "A new verification link is on its way."})
+	writeJSON(w, http.StatusAccepted, map[string]string{"message": message})
 	return nil
 }
 
@@ -351,27 +246,9 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, c caller)
 	if in.Password == "" {
 		return invalid(map[string]string{"password": "enter your password to delete your account"})
 	}
-	ctx := r.Context()
-	u, err := s.confirmPassword(r, c, "password", in.Password)
-	if err != nil {
-		return err
+	if err := s.accounts.Delete(r.Context(), c.userID, in.Password, s.client(r)); err != nil {
+		return confirmFailed(err, "password")
 	}
-	// Ending the sessions first also ends access tokens still in flight;
-	// deleting the user takes every other row with it.
-	err = s.signOutEverywhere(ctx, u.ID, caller{})
-	if err == nil {
-		err = s.store.DeleteUser(ctx, u.ID)
-	}
-	// scaffold:if .BrowserSessions
-	if err == nil {
-		// A session begun meanwhile went with the user's row: forget it.
-		err = s.sessions.RevokeAll(ctx, u.ID, "")
-	}
-	// scaffold:end
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-	s.securityEvent(r, "account_deleted", slog.Int64("user_id", u.ID))
 	s.cookies.clearAuthCookies(w)
 	w.WriteHeader(http.StatusNoContent)
 	return nil

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/scaffoldhq/scaffold/templates/api/internal/account"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/auth"
 )
 
@@ -27,6 +28,17 @@ type caller struct {
 	bearer bool
 	// familyID is the refresh token family of the access token.
 	familyID string
+	// scaffold:end
+}
+
+// keep is what signing out everywhere spares for c: its own credentials.
+func (c caller) keep() account.Keep {
+	// scaffold:if .Hybrid
+	return account.Keep{SessionID: c.sessionID, FamilyID: c.familyID}
+	// scaffold:else if .BrowserSessions
+	//~	return account.Keep{SessionID: c.sessionID}
+	// scaffold:else
+	//~	return account.Keep{FamilyID: c.familyID}
 	// scaffold:end
 }
 

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+
+	"github.com/scaffoldhq/scaffold/templates/api/internal/account"
 )
 
 // clientAddr is the address a request comes from: the TCP peer, unless the
@@ -85,6 +87,15 @@ func stripPort(hop string) string {
 		return ap.Addr().String()
 	}
 	return strings.TrimSuffix(strings.TrimPrefix(hop, "["), "]")
+}
+
+// client is who sent r, for the rate limits and the log.
+func (s *Server) client(r *http.Request) account.Client {
+	a := s.clientAddr(r)
+	if !a.IsValid() {
+		return account.Client{Key: "unknown", Addr: "unknown"}
+	}
+	return account.Client{Key: clientKey(a), Addr: a.String()}
 }
 
 // clientKey is the client in rate-limit keys: the address, or for IPv6 its

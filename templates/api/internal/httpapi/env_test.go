@@ -19,6 +19,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/scaffoldhq/scaffold/templates/api/internal/account"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/auth"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/clocktest"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/config"
@@ -93,7 +94,7 @@ type envSetup struct {
 
 type envOption func(*envSetup)
 
-func withHasher(h PasswordHasher) envOption { return func(s *envSetup) { s.Hasher = h } }
+func withHasher(h account.PasswordHasher) envOption { return func(s *envSetup) { s.Hasher = h } }
 
 // withLogger sends the API's logs to log instead of the env's buffer.
 func withLogger(log *slog.Logger) envOption { return func(s *envSetup) { s.Logger = log } }

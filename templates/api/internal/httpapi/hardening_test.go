@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scaffoldhq/scaffold/templates/api/internal/account"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/auth"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/config"
 )
@@ -24,7 +25,7 @@ import (
 // set, every check waits until gate is closed: the test then sees how many
 // requests got as far as hashing while all of them were in flight.
 type countingHasher struct {
-	PasswordHasher
+	account.PasswordHasher
 	checks atomic.Int64
 	gate   chan struct{}
 }
@@ -48,7 +49,7 @@ func (h *countingHasher) VerifyDummy(ctx context.Context, password string) error
 
 // busyHasher answers auth.ErrBusy while busy is set.
 type busyHasher struct {
-	PasswordHasher
+	account.PasswordHasher
 	busy atomic.Bool
 }
 

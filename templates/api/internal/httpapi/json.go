@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scaffoldhq/scaffold/templates/api/internal/account"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/auth"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/store"
 )
@@ -89,14 +90,18 @@ func (s *Server) serve(h handler) http.HandlerFunc {
 	}
 }
 
-// fail answers for err: a problem as it says; auth.ErrBusy (more sign-ins
-// wait for a password hash than the server lets wait) as 503 busy; any
-// other error through internalError.
+// fail answers for err: a problem as it says; a rate limit reached as 429
+// rate_limited; auth.ErrBusy (more sign-ins wait for a password hash than
+// the server lets wait) as 503 busy; any other error through
+// internalError.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var p *problem
+	var limited *account.RateLimited
 	switch {
 	case errors.As(err, &p):
 		p.write(w)
+	case errors.As(err, &limited):
+		(&problem{status: http.StatusTooManyRequests, body: apiError{Code: "rate_limited", Message: "too many attempts; try again later"}, retryAfter: limited.Wait}).write(w)
 	case errors.Is(err, auth.ErrBusy):
 		w.Header().Set("Retry-After", "1")
 		writeError(w, http.StatusServiceUnavailable, "busy", "the server is busy; try again in a moment")

@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/scaffoldhq/scaffold/templates/api/internal/account"
 )
 
 // securityHeaders sets the headers every response carries. no-store keeps
@@ -100,17 +102,10 @@ func serveCopy(next http.Handler, w http.ResponseWriter, r, changed *http.Reques
 	r.Pattern = changed.Pattern
 }
 
-// securityEvent logs what an operator watches for (failed sign-ins, limits
-// reached, stolen refresh tokens, sign-outs everywhere) at WARN, with the
-// client's address and whatever attrs say (the user id where known); never
-// a password, token or cookie.
+// securityEvent logs a security event of this request's (see
+// account.SecurityEvent).
 func (s *Server) securityEvent(r *http.Request, event string, attrs ...slog.Attr) {
-	client := "unknown"
-	if a := s.clientAddr(r); a.IsValid() {
-		client = a.String()
-	}
-	attrs = append([]slog.Attr{slog.String("event", event), slog.String("client", client)}, attrs...)
-	s.log.LogAttrs(r.Context(), slog.LevelWarn, "security event", attrs...)
+	account.SecurityEvent(r.Context(), s.log, s.client(r).Addr, event, attrs...)
 }
 
 // recoverPanics turns a panicking handler into a 500 that says nothing.

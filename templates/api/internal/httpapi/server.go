@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scaffoldhq/scaffold/templates/api/internal/account"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/auth"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/config"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/ratelimit"
@@ -26,20 +27,15 @@ const tokenIssuer = "myapp"
 
 // scaffold:end
 
-// PasswordHasher hashes and checks passwords: *auth.Hasher, which bounds
-// how many hashes run and wait at once (auth.ErrBusy beyond that).
-type PasswordHasher interface {
-	Hash(ctx context.Context, password string) (string, error)
-	Verify(ctx context.Context, password, encoded string) (bool, error)
-	VerifyDummy(ctx context.Context, password string) error
-}
+// maxLimiterKeys bounds the memory of each in-process limiter.
+const maxLimiterKeys = 100_000
 
 // Deps are what the server is built from.
 type Deps struct {
 	Config *config.Config
 	Store  *store.Store
 	Logger *slog.Logger
-	Hasher PasswordHasher
+	Hasher account.PasswordHasher
 	// scaffold:if .BearerTokens
 
 	// SigningKey signs access tokens.
@@ -83,16 +79,12 @@ type Deps struct {
 
 // Server serves the API.
 type Server struct {
-	cfg     *config.Config
-	store   *store.Store
-	log     *slog.Logger
-	hasher  PasswordHasher
-	cookies cookiePolicy
-	limits  limiters
-	now     func() time.Time
-
-	links    *auth.OneTimeTokens
-	wakeMail func()
+	cfg      *config.Config
+	store    *store.Store
+	log      *slog.Logger
+	cookies  cookiePolicy
+	now      func() time.Time
+	accounts *account.Accounts
 	checks   map[string]func(context.Context) error
 	// scaffold:if .BrowserSessions
 
@@ -117,21 +109,17 @@ func New(d Deps) *Server {
 			return ratelimit.NewMemory(l, maxLimiterKeys, now)
 		}
 	}
+	wakeMail := d.WakeMail
+	if wakeMail == nil {
+		wakeMail = func() {}
+	}
 	s := &Server{
 		cfg:     d.Config,
 		store:   d.Store,
 		log:     slog.New(withRequestID{d.Logger.Handler()}),
-		hasher:  d.Hasher,
 		cookies: newCookiePolicy(d.Config.Cookie),
-		limits:  newLimiters(d.Config.Limits, newLimiter),
 		now:     now,
-
-		links:    &auth.OneTimeTokens{Store: d.Store, Now: now},
-		wakeMail: d.WakeMail,
-		checks:   d.Checks,
-	}
-	if s.wakeMail == nil {
-		s.wakeMail = func() {}
+		checks:  d.Checks,
 	}
 	// scaffold:if .BrowserSessions
 	sessionStore := d.Sessions
@@ -168,6 +156,18 @@ func New(d Deps) *Server {
 		Revocations: revocations,
 	}, now)
 	// scaffold:end
+	accounts := account.Deps{
+		Store: d.Store, Hasher: d.Hasher, Links: &auth.OneTimeTokens{Store: d.Store, Now: now},
+		Limits: d.Config.Limits, NewLimiter: newLimiter,
+		Log: s.log, Now: now, WakeMail: wakeMail,
+	}
+	// scaffold:if .BrowserSessions
+	accounts.Sessions = s.sessions
+	// scaffold:end
+	// scaffold:if .BearerTokens
+	accounts.Refresh = s.refresh
+	// scaffold:end
+	s.accounts = account.New(accounts)
 	return s
 }
 

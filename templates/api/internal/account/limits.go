@@ -1,19 +1,15 @@
-package httpapi
+package account
 
 import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/scaffoldhq/scaffold/templates/api/internal/config"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/ratelimit"
 )
-
-// maxLimiterKeys bounds the memory of each in-process limiter.
-const maxLimiterKeys = 100_000
 
 type limiters struct {
 	loginAccountClient, loginClient, loginAccount, register ratelimit.Limiter
@@ -73,17 +69,17 @@ func undoAll(ctx context.Context, events ...counted) error {
 // signInEvents are the limits a sign-in attempt for email from client
 // counts against. email is "" when it is not even a valid address: then
 // only the client's limit applies.
-func (s *Server) signInEvents(email, client string) []counted {
+func (a *Accounts) signInEvents(email, client string) []counted {
 	if email == "" {
 		return []counted{
-			{"login_client", s.limits.loginClient, client},
+			{"login_client", a.limits.loginClient, client},
 		}
 	}
-	account := accountKey(email)
+	acct := accountKey(email)
 	return []counted{
-		{"login_account_client", s.limits.loginAccountClient, account + "|" + client},
-		{"login_client", s.limits.loginClient, client},
-		{"login_account", s.limits.loginAccount, account},
+		{"login_account_client", a.limits.loginAccountClient, acct + "|" + client},
+		{"login_client", a.limits.loginClient, client},
+		{"login_account", a.limits.loginAccount, acct},
 	}
 }
 
@@ -95,15 +91,32 @@ func accountKey(email string) string {
 }
 
 // count counts one event under each limit, as countAll does. Past a limit
-// it logs the refusal and returns 429 rate_limited, with Retry-After.
-func (s *Server) count(r *http.Request, events ...counted) error {
-	refused, wait, err := countAll(r.Context(), events...)
+// it logs the refusal and returns *RateLimited.
+func (a *Accounts) count(ctx context.Context, c Client, events ...counted) error {
+	refused, wait, err := countAll(ctx, events...)
 	if err != nil {
 		return err
 	}
 	if refused != nil {
-		s.securityEvent(r, "rate_limited", slog.String("limit", refused.name))
-		return &problem{status: http.StatusTooManyRequests, body: apiError{Code: "rate_limited", Message: "too many attempts; try again later"}, retryAfter: wait}
+		SecurityEvent(ctx, a.log, c.Addr, "rate_limited", slog.String("limit", refused.name))
+		return &RateLimited{Limit: refused.name, Wait: wait}
+	}
+	return nil
+}
+
+// forgiveSignIn undoes a successful sign-in's events: the (account, client)
+// count is cleared, the others get this attempt back.
+func (a *Accounts) forgiveSignIn(ctx context.Context, events []counted) error {
+	for _, e := range events {
+		var err error
+		if e.limiter == a.limits.loginAccountClient {
+			err = e.limiter.Reset(ctx, e.key)
+		} else {
+			err = e.limiter.Undo(ctx, e.key)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }
