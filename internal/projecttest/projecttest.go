@@ -106,12 +106,9 @@ func Generate(t testing.TB, a project.Answers) string {
 	return dir
 }
 
-// Run runs a command in dir and fails the test with its output if it fails
-// or runs past timeout. It returns the combined output.
-func Run(t testing.TB, dir string, env []string, timeout time.Duration, name string, args ...string) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
+// command is name with args, to run in dir with env added to this
+// process's, killed with all its children when ctx ends.
+func command(ctx context.Context, dir string, env []string, name string, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
@@ -119,6 +116,16 @@ func Run(t testing.TB, dir string, env []string, timeout time.Duration, name str
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
+	return cmd
+}
+
+// Run runs a command in dir and fails the test with its output if it fails
+// or runs past timeout. It returns the combined output.
+func Run(t testing.TB, dir string, env []string, timeout time.Duration, name string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := command(ctx, dir, env, name, args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
@@ -197,12 +204,7 @@ func goTest(t *testing.T, dir string, env []string, timeout time.Duration, pkgs 
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", append([]string{"test", "-count=1", "-json"}, pkgs...)...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 5 * time.Second
+	cmd := command(ctx, dir, env, "go", append([]string{"test", "-count=1", "-json"}, pkgs...)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.Output()
