@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -246,9 +247,23 @@ func cookieDropped(t *testing.T, api *server) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := string(b)
-	i := strings.Index(log, `"path":"/api/auth/register","status":201`)
-	return i >= 0 && strings.Contains(log[i:], `"path":"/api/auth/me","status":401`)
+	registered := false
+	for line := range strings.Lines(string(b)) {
+		var entry struct {
+			Msg, Path string
+			Status    int
+		}
+		if json.Unmarshal([]byte(line), &entry) != nil || entry.Msg != "request" {
+			continue
+		}
+		switch {
+		case entry.Path == "/api/auth/register" && entry.Status == http.StatusCreated:
+			registered = true
+		case registered && entry.Path == "/api/auth/me" && entry.Status == http.StatusUnauthorized:
+			return true
+		}
+	}
+	return false
 }
 
 // startAPI starts the API binary in production mode with the combination's
