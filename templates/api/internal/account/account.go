@@ -102,12 +102,14 @@ type Client struct {
 // spares ("" for none).
 type Keep struct {
 	// scaffold:if .BrowserSessions
-	// SessionID is a browser session's id.
+	// SessionID is the id of a browser session.
 	SessionID string
 	// scaffold:end
-	// scaffold:if .BearerTokens
+	// scaffold:if .Hybrid
 
-	// FamilyID is a refresh token family's.
+	// scaffold:end
+	// scaffold:if .BearerTokens
+	// FamilyID is the id of a refresh token family.
 	FamilyID string
 	// scaffold:end
 }
