@@ -102,9 +102,6 @@ func (s *Server) client(r *http.Request) account.Client {
 // /64, the block one subscriber usually gets (who could otherwise take a
 // new address for every attempt).
 func clientKey(a netip.Addr) string {
-	if !a.IsValid() {
-		return "unknown"
-	}
 	if a.Is6() {
 		return netip.PrefixFrom(a, 64).Masked().String()
 	}
