@@ -49,6 +49,8 @@ type Limits struct {
 	// Mail: password-reset and verification mails asked for by one client,
 	// and for one address.
 	Mail Limit
+	// OAuth: sign-ins with a provider begun, and finished, by one client.
+	OAuth Limit
 	// HashQueuePerCPU bounds the sign-ins waiting for a password-hash slot:
 	// this many per CPU wait, the next get 503 busy at once.
 	HashQueuePerCPU int
@@ -60,5 +62,6 @@ var defaultLimits = Limits{
 	LoginAccount:       Limit{Events: 100, Per: Duration(time.Hour)},
 	Register:           Limit{Events: 10, Per: Duration(time.Hour)},
 	Mail:               Limit{Events: 5, Per: Duration(time.Hour)},
+	OAuth:              Limit{Events: 30, Per: Duration(time.Minute)},
 	HashQueuePerCPU:    4,
 }

@@ -57,6 +57,9 @@ func run(ctx context.Context, getenv func(string) string, stderr io.Writer, read
 	for _, name := range cfg.Ignored {
 		log.Warn(name+" is set, but this API does not use it: it was generated for other answers (see README.md)", "variable", name)
 	}
+	for _, warning := range cfg.Warnings {
+		log.Warn(warning)
+	}
 	// scaffold:line tel, err := telemetry.Start(ctx, "{{.Name}}-api", getenv, log)
 	tel, err := telemetry.Start(ctx, "myapp-api", getenv, log)
 	if err != nil {

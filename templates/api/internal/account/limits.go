@@ -16,6 +16,8 @@ type limiters struct {
 	// mailClient counts the mails a client asks for; mailAccount those
 	// asked for one address, so that nobody can flood an inbox.
 	mailClient, mailAccount ratelimit.Limiter
+	// oauth counts the steps of sign-ins with a provider from a client.
+	oauth ratelimit.Limiter
 }
 
 func newLimiters(l config.Limits, newLimiter func(name string, l ratelimit.Limit) ratelimit.Limiter) limiters {
@@ -26,6 +28,7 @@ func newLimiters(l config.Limits, newLimiter func(name string, l ratelimit.Limit
 		register:           newLimiter("register", l.Register),
 		mailClient:         newLimiter("mail_client", l.Mail),
 		mailAccount:        newLimiter("mail_account", l.Mail),
+		oauth:              newLimiter("oauth", l.OAuth),
 	}
 }
 

@@ -86,6 +86,10 @@ func (a *Accounts) verifyPassword(ctx context.Context, c Client, events []counte
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			err = a.hasher.VerifyDummy(ctx, password)
+		case err == nil && u.PasswordHash == "":
+			// The account has no password (it signs in with a provider):
+			// none matches, in the time a wrong one takes.
+			err = a.hasher.VerifyDummy(ctx, password)
 		case err == nil:
 			ok, err = a.hasher.Verify(ctx, password, u.PasswordHash)
 		}

@@ -113,6 +113,9 @@ type Limits struct {
 	// Mail: password-reset and verification mails asked for from one
 	// client address; and, silently, for one address (RATE_LIMIT_MAIL).
 	Mail ratelimit.Limit
+	// OAuth: sign-ins with a provider begun, and finished, from one client
+	// address (RATE_LIMIT_OAUTH).
+	OAuth ratelimit.Limit
 }
 
 // scaffold:line // DefaultLimits: {{.Limits.LoginAccountClient}} failed sign-ins per account and
@@ -134,6 +137,8 @@ var DefaultLimits = Limits{
 	Register: ratelimit.Limit{Events: 10, Per: 1 * time.Hour},
 	// scaffold:line Mail:               {{.Limits.Mail.Go}},
 	Mail: ratelimit.Limit{Events: 5, Per: 1 * time.Hour},
+	// scaffold:line OAuth:              {{.Limits.OAuth.Go}},
+	OAuth: ratelimit.Limit{Events: 30, Per: 1 * time.Minute},
 }
 
 // Config is the API's whole configuration.
@@ -190,6 +195,10 @@ type Config struct {
 
 	// Mail is how mails go out.
 	Mail Mail
+
+	// Providers are the providers users can sign in with (OAUTH_GITHUB_*,
+	// OAUTH_GOOGLE_*, OIDC_*): those whose variables are set.
+	Providers []Provider
 	// scaffold:if .Redis
 
 	// RedisURL is where sessions, revocations and rate limits are shared
@@ -216,6 +225,10 @@ type Config struct {
 	// Ignored names the variables that are set but mean nothing to this
 	// API (see unused), for a warning at startup.
 	Ignored []string
+
+	// Warnings are what else is set wrong but not fatal in development,
+	// such as a provider whose variables are half set.
+	Warnings []string
 }
 
 // Mail says how mails go out.
@@ -311,6 +324,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		"RATE_LIMIT_LOGIN_ACCOUNT":        &c.Limits.LoginAccount,
 		"RATE_LIMIT_REGISTER":             &c.Limits.Register,
 		"RATE_LIMIT_MAIL":                 &c.Limits.Mail,
+		"RATE_LIMIT_OAUTH":                &c.Limits.OAuth,
 	} {
 		if v := getenv(name); v != "" {
 			if *l, err = parseLimit(v); err != nil {
@@ -352,6 +366,9 @@ func Load(getenv func(string) string) (*Config, error) {
 	// scaffold:end
 
 	if c.Mail, err = loadMail(getenv, c.Production, c.Origins[0]); err != nil {
+		return nil, err
+	}
+	if c.Providers, c.Warnings, err = loadProviders(getenv, c.Production); err != nil {
 		return nil, err
 	}
 	// scaffold:if .Redis

@@ -15,6 +15,7 @@ import (
 	"github.com/scaffoldhq/scaffold/templates/api/internal/account"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/auth"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/config"
+	"github.com/scaffoldhq/scaffold/templates/api/internal/oauth"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/ratelimit"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/store"
 )
@@ -70,6 +71,10 @@ type Deps struct {
 	Revocations auth.Revocations
 	// scaffold:end
 
+	// Providers are the providers users can sign in with; nil: those
+	// Config names.
+	Providers []oauth.Provider
+
 	// Checks are what /healthz checks besides the database, by name.
 	Checks map[string]func(context.Context) error
 
@@ -79,13 +84,14 @@ type Deps struct {
 
 // Server serves the API.
 type Server struct {
-	cfg      *config.Config
-	store    *store.Store
-	log      *slog.Logger
-	cookies  cookiePolicy
-	now      func() time.Time
-	accounts *account.Accounts
-	checks   map[string]func(context.Context) error
+	cfg       *config.Config
+	store     *store.Store
+	log       *slog.Logger
+	cookies   cookiePolicy
+	now       func() time.Time
+	accounts  *account.Accounts
+	providers []oauth.Provider
+	checks    map[string]func(context.Context) error
 	// scaffold:if .BrowserSessions
 
 	sessions *auth.Sessions
@@ -120,6 +126,10 @@ func New(d Deps) *Server {
 		cookies: newCookiePolicy(d.Config.Cookie),
 		now:     now,
 		checks:  d.Checks,
+	}
+	s.providers = d.Providers
+	if s.providers == nil {
+		s.providers = newProviders(d.Config)
 	}
 	// scaffold:if .BrowserSessions
 	sessionStore := d.Sessions
@@ -205,6 +215,11 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/auth/sessions", s.requireUser(s.listSessions))
 	mux.HandleFunc("DELETE /api/auth/sessions/{id}", s.requireUser(s.deleteSession))
 	mux.HandleFunc("DELETE /api/auth/account", s.requireUser(s.deleteAccount))
+	mux.HandleFunc("GET /api/auth/providers", s.serve(s.listProviders))
+	mux.HandleFunc("POST /api/auth/oauth/{provider}/start", s.serve(s.oauthStart))
+	mux.HandleFunc("POST /api/auth/oauth/{provider}/callback", s.serve(s.oauthCallback))
+	mux.HandleFunc("GET /api/auth/identities", s.requireUser(s.listIdentities))
+	mux.HandleFunc("DELETE /api/auth/identities/{id}", s.requireUser(s.deleteIdentity))
 	// scaffold:if .BrowserJWT
 	//~	mux.HandleFunc("POST /api/auth/refresh", s.serve(s.refreshCookies))
 	// scaffold:end

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 
 import { AuthForm } from "@/components/auth-form";
+import { SocialSignIn } from "@/components/social-sign-in";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -23,6 +24,7 @@ export default async function LoginPage({ searchParams }: PageProps<"/login">) {
         </p>
       )}
       <AuthForm mode="login" />
+      <SocialSignIn />
       <p className="muted">
         <Link href="/forgot-password">Forgot password?</Link>
       </p>

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useActionState, useCallback, useState } from "react";
 
 import { AsyncButton } from "@/components/async-button";
+import { ConnectedAccounts } from "@/components/connected-accounts";
 import { Field } from "@/components/field";
 import { PasswordStrength } from "@/components/password-strength";
 import { ErrorMessage, Loading, useSignedInData } from "@/components/signed-in";
@@ -24,8 +25,9 @@ async function load(): Promise<Data> {
 
 /**
  * The account's settings: where it is signed in (each session can be
- * signed out from here), its password, and deleting it. initial is what the
- * server loaded; when it is null the browser loads it.
+ * signed out from here), the providers it signs in with, its password, and
+ * deleting it. initial is what the server loaded; when it is null the
+ * browser loads it.
  */
 export function Settings({ initial }: { initial: Data | null }) {
   const { data, setData, error, fail } = useSignedInData(initial, load);
@@ -57,6 +59,8 @@ export function Settings({ initial }: { initial: Data | null }) {
 
       <h2>Where you are signed in</h2>
       <SessionList sessions={sessions} onChanged={reloadSessions} onError={fail} />
+
+      <ConnectedAccounts onError={fail} />
 
       <h2>Password</h2>
       <AccountForm onSessionsChanged={reloadSessions} />

@@ -1,0 +1,65 @@
+"use client";
+
+import { useCallback, useEffect, useState } from "react";
+
+import { AsyncButton } from "@/components/async-button";
+import { goToProvider, useProviders } from "@/components/social-sign-in";
+import { api, type Identity } from "@/lib/api";
+
+/**
+ * The providers' accounts the user can sign in with: each configured
+ * provider, connected (with Disconnect) or not (with Connect). The API
+ * refuses to disconnect the account's last way to sign in.
+ */
+export function ConnectedAccounts({ onError }: { onError: (err: unknown) => void }) {
+  const providers = useProviders();
+  const [identities, setIdentities] = useState<Identity[] | null>(null);
+
+  const reload = useCallback(() => {
+    api.listIdentities().then(setIdentities, onError);
+  }, [onError]);
+  useEffect(reload, [reload]);
+
+  if (providers.length === 0 || identities === null) {
+    return null;
+  }
+  return (
+    <>
+      <h2>Connected accounts</h2>
+      <ul className="identities">
+        {providers.map((p) => {
+          const connected = identities.filter((i) => i.provider === p.id);
+          return (
+            <li key={p.id}>
+              <strong>{p.name}</strong>
+              {connected.map((i) => (
+                <span key={i.id} className="identity">
+                  <span className="muted">{i.email || "connected"}</span>
+                  <AsyncButton
+                    className="secondary"
+                    action={async () => {
+                      await api.deleteIdentity(i.id);
+                      reload();
+                    }}
+                    onError={onError}
+                  >
+                    Disconnect
+                  </AsyncButton>
+                </span>
+              ))}
+              {connected.length === 0 && (
+                <AsyncButton
+                  className="secondary"
+                  action={() => goToProvider(p.id, { intent: "link", return_to: "/settings" })}
+                  onError={onError}
+                >
+                  Connect {p.name}
+                </AsyncButton>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </>
+  );
+}
