@@ -290,6 +290,7 @@ func TestNoLeakedHistory(t *testing.T) {
 // (…test packages) may import what they help test.
 var layers = map[string][]string{
 	"cmd/api":             {"*"},
+	"cmd/devidp":          {"internal/oauth/oauthtest"},
 	"internal/httpapi":    {"internal/account", "internal/auth", "internal/config", "internal/oauth", "internal/ratelimit", "internal/store"},
 	"internal/account":    {"internal/auth", "internal/config", "internal/oauth", "internal/ratelimit", "internal/store"},
 	"internal/redisstore": {"internal/auth", "internal/cache", "internal/ratelimit", "internal/store"},

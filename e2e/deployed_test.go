@@ -144,6 +144,9 @@ func runDeployment(t *testing.T, d deployment, browser, caddy, certutil, artifac
 	}
 
 	st.webPort, st.apiPort = freePort(t), freePort(t)
+	// The browser reaches the issuer on the loopback, directly: a
+	// provider is another site anyway.
+	st.issuer = startIDP(t, filepath.Join(dir, "api"), origin, filepath.Join(artifacts, "devidp.log"))
 	hosts := []string{appHost}
 	if d.apiHost != "" {
 		hosts = append(hosts, d.apiHost)
@@ -186,10 +189,10 @@ func runDeployment(t *testing.T, d deployment, browser, caddy, certutil, artifac
 			}
 			filters := map[string]filter{}
 			for _, b := range r.browsers {
-				filters[b] = filter{Grep: mainFlowTest + "|" + cookiesTest}
+				filters[b] = filter{Grep: mainFlowTest + "|" + cookiesTest + "|" + socialTest}
 			}
 			st.playwright(t, api, "flow", run{
-				specs:    []string{"e2e/auth.spec.ts", scaffoldSpec("cookies")},
+				specs:    []string{"e2e/auth.spec.ts", "e2e/social.spec.ts", scaffoldSpec("cookies")},
 				projects: r.browsers,
 				filters:  filters,
 				env: []string{
@@ -277,6 +280,7 @@ func (st *stack) startProductionAPI(t *testing.T, bin string, shared []string) *
 	if st.p.BearerTokens {
 		env = append(env, "JWT_PRIVATE_KEY="+st.jwtKey)
 	}
+	env = append(env, oidcEnv(st.issuer)...)
 	env = append(env, shared...)
 	api := startServer(t, "API", filepath.Dir(bin), filepath.Join(st.runDir(t, ""), "api.log"), env, bin)
 	api.waitReady(t, fmt.Sprintf("http://127.0.0.1:%d/healthz", st.apiPort), serverReadyDeadline)

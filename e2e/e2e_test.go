@@ -103,7 +103,10 @@ type stack struct {
 	// smtpURL is the project's test mail server (web/e2e/mail-server.mjs),
 	// which writes the mails the API sends to mailDir for the tests.
 	smtpURL, mailDir string
-	ownSpecs         []string // the project's own Playwright tests, relative to web/
+	// issuer is the project's development OpenID Connect issuer, which the
+	// API offers as a provider (see startIDP).
+	issuer   string
+	ownSpecs []string // the project's own Playwright tests, relative to web/
 }
 
 // scaffoldSpec is the path in web/ of one of this package's specs.
@@ -159,6 +162,7 @@ func runCombination(t *testing.T, a project.Answers, key, browser, artifacts str
 		[]string{fmt.Sprintf("API_URL=http://127.0.0.1:%d", st.apiPort)})
 	st.webServer.waitReady(t, fmt.Sprintf("http://127.0.0.1:%d/", st.webPort), serverReadyDeadline)
 	st.smtpURL, st.mailDir = startMailServer(t, st.web, artifacts)
+	st.issuer = startIDP(t, filepath.Join(dir, "api"), st.webOrigin, filepath.Join(artifacts, "devidp.log"))
 
 	t.Run("sqlite", func(t *testing.T) {
 		db := "sqlite:" + filepath.Join(t.TempDir(), "app.db")
@@ -285,6 +289,7 @@ func (st *stack) startAPI(t *testing.T, bin, db string, extra ...string) *server
 		env = append(env, "TRUSTED_PROXIES="+st.p.Dev.TrustedProxies)
 	}
 	env = append(env, "SMTP_URL="+st.smtpURL, "MAIL_FROM=myapp <no-reply@example.com>")
+	env = append(env, oidcEnv(st.issuer)...)
 	if st.p.BearerTokens {
 		env = append(env, "JWT_PRIVATE_KEY="+st.jwtKey)
 	}

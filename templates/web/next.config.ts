@@ -22,6 +22,11 @@ const nextConfig: NextConfig = {
         source: "/:page(reset-password|verify-email)",
         headers: [{ key: "Referrer-Policy", value: "no-referrer" }],
       },
+      {
+        // Where a provider sends the browser back, with a code and state.
+        source: "/auth/callback/:provider",
+        headers: [{ key: "Referrer-Policy", value: "no-referrer" }],
+      },
     ];
   },
 };

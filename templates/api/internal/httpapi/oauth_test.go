@@ -234,6 +234,9 @@ func TestOAuthProviders(t *testing.T) {
 	e.client().do("POST", "/api/auth/oauth/nope/callback", map[string]string{"code": "x", "state": "y"}).wantError(t, http.StatusNotFound, "not_found")
 	e.client().do("POST", "/api/auth/oauth/oidc/start", map[string]string{"intent": "takeover"}).wantError(t, http.StatusBadRequest, "validation_failed")
 
+	down := newTestEnv(t, map[string]string{"OIDC_ISSUER": "http://127.0.0.1:1", "OIDC_CLIENT_ID": "c", "OIDC_CLIENT_SECRET": "s"})
+	down.client().do("POST", "/api/auth/oauth/oidc/start", map[string]string{}).wantError(t, http.StatusServiceUnavailable, "provider_unavailable")
+
 	none := newTestEnv(t, nil)
 	var list struct {
 		Providers []providerJSON `json:"providers"`
@@ -283,6 +286,14 @@ func TestGitHubSignIn(t *testing.T) {
 
 	n := e.client()
 	n.finishOAuth("github", gh.SignIn(t, n.startOAuth(t, "github", nil).String(), "noemail", false)).wantError(t, http.StatusBadRequest, "oauth_failed")
+
+	// A code GitHub does not know.
+	b := e.client()
+	back := gh.SignIn(t, b.startOAuth(t, "github", nil).String(), "octocat", false)
+	q := back.Query()
+	q.Set("code", "forged")
+	back.RawQuery = q.Encode()
+	b.finishOAuth("github", back).wantError(t, http.StatusBadRequest, "oauth_failed")
 
 	// The user says no on GitHub's page.
 	d := e.client()

@@ -4,10 +4,14 @@
 package oauthtest
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/mail"
 	"net/url"
+	"sync"
 	"testing"
 
 	"github.com/zitadel/oidc/v3/example/server/exampleop"
@@ -30,44 +34,100 @@ type User struct {
 type Issuer struct {
 	URL                    string
 	ClientID, ClientSecret string
-	users                  users
 }
 
 // NewIssuer starts an issuer whose accounts are users, closed when t ends.
 func NewIssuer(t testing.TB, redirectURL string, accounts ...User) *Issuer {
 	t.Helper()
-	iss := &Issuer{ClientID: "test-client", ClientSecret: "test-secret", users: users{}}
-	for _, u := range accounts {
-		iss.users[u.Subject] = &storage.User{
-			ID: u.Subject, Username: u.Username, Password: u.Password,
-			Email: u.Email, EmailVerified: u.EmailVerified, PreferredLanguage: language.English,
-		}
-	}
-	client := storage.WebClient(iss.ClientID, iss.ClientSecret, redirectURL)
-	st := storage.NewStorageWithClients(iss.users, map[string]*storage.Client{iss.ClientID: client})
+	iss := &Issuer{ClientID: "test-client", ClientSecret: "test-secret"}
 	srv := httptest.NewUnstartedServer(nil)
 	iss.URL = "http://" + srv.Listener.Addr().String()
-	srv.Config.Handler = exampleop.SetupServer(iss.URL, st, nil, false)
+	srv.Config.Handler = IssuerHandler(iss.URL, Client{ID: iss.ClientID, Secret: iss.ClientSecret, RedirectURLs: []string{redirectURL}}, FixedUsers(accounts...))
 	srv.Start()
 	t.Cleanup(srv.Close)
 	return iss
 }
 
-// users is the issuer's accounts, by subject.
-type users map[string]*storage.User
+// Client is a client registered with an issuer.
+type Client struct {
+	ID, Secret   string
+	RedirectURLs []string
+}
 
-func (u users) GetUserByID(id string) *storage.User { return u[id] }
+// IssuerHandler serves the OpenID Provider at issuerURL (its discovery
+// document, keys, endpoints and login page), which knows client and the
+// accounts of users. Its signing key is made anew each time.
+func IssuerHandler(issuerURL string, client Client, users Users) http.Handler {
+	c := storage.WebClient(client.ID, client.Secret, client.RedirectURLs...)
+	st := storage.NewStorageWithClients(users, map[string]*storage.Client{client.ID: c})
+	return exampleop.SetupServer(issuerURL, st, nil, false)
+}
 
-func (u users) GetUserByUsername(username string) *storage.User {
-	for _, user := range u {
+// Users are the accounts of an issuer.
+type Users interface {
+	storage.UserStore
+}
+
+// FixedUsers are exactly accounts.
+func FixedUsers(accounts ...User) Users {
+	u := &users{byID: map[string]*storage.User{}}
+	for _, a := range accounts {
+		u.add(a)
+	}
+	return u
+}
+
+// AnyUser makes an account of every username that is an email address, on
+// its first sign-in, with the address verified and password as its
+// password: an issuer for development and browser tests, where each test
+// signs in as a new person.
+func AnyUser(password string) Users {
+	return &users{byID: map[string]*storage.User{}, anyPassword: password}
+}
+
+type users struct {
+	mu          sync.Mutex
+	byID        map[string]*storage.User
+	anyPassword string // AnyUser's; "" for FixedUsers
+}
+
+func (u *users) add(a User) *storage.User {
+	user := &storage.User{
+		ID: a.Subject, Username: a.Username, Password: a.Password,
+		Email: a.Email, EmailVerified: a.EmailVerified, PreferredLanguage: language.English,
+	}
+	u.byID[a.Subject] = user
+	return user
+}
+
+func (u *users) GetUserByID(id string) *storage.User {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.byID[id]
+}
+
+func (u *users) GetUserByUsername(username string) *storage.User {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	for _, user := range u.byID {
 		if user.Username == username {
 			return user
 		}
 	}
-	return nil
+	if u.anyPassword == "" {
+		return nil
+	}
+	addr, err := mail.ParseAddress(username)
+	if err != nil || addr.Address != username {
+		return nil
+	}
+	// The subject is the same for the address whenever the issuer runs:
+	// an API that knows the account finds it again.
+	sum := sha256.Sum256([]byte(username))
+	return u.add(User{Subject: hex.EncodeToString(sum[:10]), Username: username, Password: u.anyPassword, Email: username, EmailVerified: true})
 }
 
-func (u users) ExampleClientID() string { return "service" }
+func (u *users) ExampleClientID() string { return "service" }
 
 // SignIn does what a browser does with authURL, an issuer's authorization
 // URL: it signs in on the login page as username and returns the URL the
