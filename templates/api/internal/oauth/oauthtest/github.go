@@ -65,8 +65,8 @@ func NewGitHub(t testing.TB, redirectURL string, accounts ...GitHubAccount) *Git
 	mux.HandleFunc("GET /login/oauth/authorize", g.authorizePage)
 	mux.HandleFunc("POST /login/oauth/authorize", g.authorize)
 	mux.HandleFunc("POST /login/oauth/access_token", g.accessToken)
-	mux.HandleFunc("GET /api/user", g.user)
-	mux.HandleFunc("GET /api/user/emails", g.emails)
+	mux.HandleFunc("GET /api/user", g.asUser(user))
+	mux.HandleFunc("GET /api/user/emails", g.asUser(emails))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	g.URL = srv.URL
@@ -175,41 +175,30 @@ func (g *GitHub) accessToken(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// account is the account of the request's access token, if any.
-func (g *GitHub) account(r *http.Request) (GitHubAccount, bool) {
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	login, known := g.tokens[token]
-	if !ok || !known {
-		return GitHubAccount{}, false
+// asUser serves a REST API endpoint: what answer says of the account
+// whose access token the request carries, 401 without one.
+func (g *GitHub) asUser(answer func(GitHubAccount) any) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		g.mu.Lock()
+		a, ok := g.accounts[g.tokens[token]]
+		g.mu.Unlock()
+		if !ok || token == "" {
+			http.Error(w, `{"message":"Bad credentials"}`, http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(answer(a))
 	}
-	a, ok := g.accounts[login]
-	return a, ok
 }
 
-func (g *GitHub) user(w http.ResponseWriter, r *http.Request) {
-	a, ok := g.account(r)
-	if !ok {
-		http.Error(w, `{"message":"Bad credentials"}`, http.StatusUnauthorized)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]any{"id": a.ID, "login": a.Login})
-}
+func user(a GitHubAccount) any { return map[string]any{"id": a.ID, "login": a.Login} }
 
-func (g *GitHub) emails(w http.ResponseWriter, r *http.Request) {
-	a, ok := g.account(r)
-	if !ok {
-		http.Error(w, `{"message":"Bad credentials"}`, http.StatusUnauthorized)
-		return
+func emails(a GitHubAccount) any {
+	if a.Emails == nil {
+		return []GitHubEmail{}
 	}
-	w.Header().Set("Content-Type", "application/json")
-	emails := a.Emails
-	if emails == nil {
-		emails = []GitHubEmail{}
-	}
-	json.NewEncoder(w).Encode(emails)
+	return a.Emails
 }
 
 // SignIn does what a browser does with authURL: it signs in as login and
