@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useActionState, useState } from "react";
 
 import { Field } from "@/components/field";
+import { MfaForm } from "@/components/mfa-form";
 import { PasswordStrength } from "@/components/password-strength";
 import { api, toApiError, type ApiError } from "@/lib/api";
 import { minPasswordLength } from "@/lib/password-rules";
@@ -12,6 +13,8 @@ type State = {
   error: ApiError | null;
   /** What was typed, so a failed attempt does not clear the email. */
   email: string;
+  /** The password was right; the account asks for a second factor. */
+  mfa?: boolean;
 };
 
 const modes = {
@@ -30,9 +33,11 @@ export function AuthForm({ mode }: { mode: keyof typeof modes }) {
       const email = String(form.get("email") ?? "");
       const password = String(form.get("password") ?? "");
       try {
-        await (mode === "login"
-          ? api.login({ email, password })
-          : api.register({ email, password }));
+        if (mode === "register") {
+          await api.register({ email, password });
+        } else if ((await api.login({ email, password })).mfa_required) {
+          return { error: null, email, mfa: true };
+        }
       } catch (err) {
         return { error: toApiError(err), email };
       }
@@ -42,6 +47,9 @@ export function AuthForm({ mode }: { mode: keyof typeof modes }) {
     { error: null, email: "" },
   );
 
+  if (state.mfa) {
+    return <MfaForm />;
+  }
   const fields = state.error?.fields ?? {};
 
   // noValidate: the API is the one judge of what is valid, and its messages

@@ -2,8 +2,6 @@ package account
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -52,7 +50,7 @@ func (a *Accounts) StartOAuth(ctx context.Context, p oauth.Provider, returnTo st
 	}
 	now := a.now()
 	err = a.store.CreateOAuthFlow(ctx, store.OAuthFlow{
-		StateHash: stateHash(f.State), Provider: p.ID(), Verifier: f.Verifier, Nonce: f.Nonce,
+		StateHash: hashSecret(f.State), Provider: p.ID(), Verifier: f.Verifier, Nonce: f.Nonce,
 		ReturnTo: returnTo, UserID: userID, ExpiresAt: now.Add(OAuthFlowTTL),
 	}, now)
 	if err != nil {
@@ -78,7 +76,7 @@ func (a *Accounts) FinishOAuth(ctx context.Context, p oauth.Provider, state, cod
 	if err := a.count(ctx, c, counted{"oauth", a.limits.oauth, c.Key}); err != nil {
 		return Finished{}, err
 	}
-	f, err := a.store.ConsumeOAuthFlow(ctx, stateHash(state), p.ID(), a.now())
+	f, err := a.store.ConsumeOAuthFlow(ctx, hashSecret(state), p.ID(), a.now())
 	if errors.Is(err, store.ErrNotFound) {
 		SecurityEvent(ctx, a.log, c.Addr, "oauth_invalid_state", slog.String("provider", p.ID()))
 		return Finished{}, ErrInvalidState
@@ -98,12 +96,6 @@ func (a *Accounts) FinishOAuth(ctx context.Context, p oauth.Provider, state, cod
 		return Finished{}, err
 	}
 	return Finished{Identity: id, ReturnTo: f.ReturnTo, UserID: f.UserID}, nil
-}
-
-// stateHash is how a state is known in the database.
-func stateHash(state string) string {
-	sum := sha256.Sum256([]byte(state))
-	return hex.EncodeToString(sum[:])
 }
 
 // SignInWithProvider returns the user that provider's account id signs in:

@@ -58,12 +58,15 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// login signs the browser in with {"email","password"}: the auth cookies
+// and {"user"}, or {"mfa_required"} when the account has two-factor
+// authentication on (see completeBrowserSignIn).
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	u, err := s.checkCredentials(r)
 	if err != nil {
 		return err
 	}
-	if err := s.signInBrowser(w, r, u.ID); err != nil {
+	if done, err := s.completeBrowserSignIn(w, r, u, ""); err != nil || !done {
 		return err
 	}
 	writeJSON(w, http.StatusOK, toUserResponse(u))

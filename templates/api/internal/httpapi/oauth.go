@@ -147,7 +147,7 @@ type oauthCallbackResponse struct {
 // oauthCallback finishes a sign-in with a provider: the web app's callback
 // page posts {"code","state"} (or {"error","state"} when the provider
 // redirected with an error) and gets {"user","return_to"} and the auth
-// cookies, as from login.
+// cookies, or {"mfa_required"}, as from login.
 func (s *Server) oauthCallback(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.provider(r)
 	if err != nil {
@@ -191,7 +191,7 @@ func (s *Server) oauthCallback(w http.ResponseWriter, r *http.Request) error {
 		if u, err = s.accounts.SignInWithProvider(ctx, p.ID(), done.Identity, c); err != nil {
 			return oauthFailed(p, err)
 		}
-		if err := s.signInBrowser(w, r, u.ID); err != nil {
+		if complete, err := s.completeBrowserSignIn(w, r, u, done.ReturnTo); err != nil || !complete {
 			return err
 		}
 	}

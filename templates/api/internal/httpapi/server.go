@@ -204,6 +204,7 @@ func (s *Server) routes() http.Handler {
 
 	mux.HandleFunc("POST /api/auth/register", s.serve(s.register))
 	mux.HandleFunc("POST /api/auth/login", s.serve(s.login))
+	mux.HandleFunc("POST /api/auth/login/mfa", s.serve(s.loginMFA))
 	mux.HandleFunc("GET /api/auth/me", s.requireUser(s.me))
 	mux.HandleFunc("POST /api/auth/logout", s.serve(s.logout))
 	mux.HandleFunc("POST /api/auth/logout-all", s.requireUser(s.logoutAll))
@@ -220,12 +221,18 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/auth/oauth/{provider}/callback", s.serve(s.oauthCallback))
 	mux.HandleFunc("GET /api/auth/identities", s.requireUser(s.listIdentities))
 	mux.HandleFunc("DELETE /api/auth/identities/{id}", s.requireUser(s.deleteIdentity))
+	mux.HandleFunc("GET /api/auth/mfa", s.requireUser(s.mfaStatus))
+	mux.HandleFunc("POST /api/auth/mfa/totp/setup", s.requireUser(s.setupTOTP))
+	mux.HandleFunc("POST /api/auth/mfa/totp/enable", s.requireUser(s.enableTOTP))
+	mux.HandleFunc("DELETE /api/auth/mfa/totp", s.requireUser(s.disableTOTP))
+	mux.HandleFunc("POST /api/auth/mfa/recovery-codes", s.requireUser(s.newRecoveryCodes))
 	// scaffold:if .BrowserJWT
 	//~	mux.HandleFunc("POST /api/auth/refresh", s.serve(s.refreshCookies))
 	// scaffold:end
 	// scaffold:if .BearerTokens
 	mux.HandleFunc("POST /api/auth/token", s.serve(s.token))
 	mux.HandleFunc("POST /api/auth/token/refresh", s.serve(s.tokenRefresh))
+	mux.HandleFunc("POST /api/auth/token/mfa", s.serve(s.tokenMFA))
 	mux.HandleFunc("GET /.well-known/jwks.json", s.jwks)
 	// scaffold:end
 

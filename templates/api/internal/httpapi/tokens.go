@@ -19,12 +19,46 @@ type tokenResponse struct {
 
 // token signs in a non-browser client: the tokens are in the body, and no
 // cookie is set.
+// With two-factor authentication on, it answers {"mfa_required",
+// "mfa_token"} instead, and tokenMFA gives the tokens.
 func (s *Server) token(w http.ResponseWriter, r *http.Request) error {
 	u, err := s.checkCredentials(r)
 	if err != nil {
 		return err
 	}
-	rt, err := s.refresh.Issue(r.Context(), u.ID, userAgent(r))
+	pending, err := s.accounts.BeginSignIn(r.Context(), u.ID, "bearer", "")
+	if err != nil {
+		return err
+	}
+	if pending != "" {
+		writeJSON(w, http.StatusOK, mfaRequired{MFARequired: true, Methods: mfaMethods, MFAToken: pending})
+		return nil
+	}
+	return s.issueTokens(w, r, u.ID)
+}
+
+// tokenMFA completes a bearer client's sign-in with {"mfa_token"} and
+// {"code"} or {"recovery_code"}: the tokens, as token gives them.
+func (s *Server) tokenMFA(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		MFAToken string `json:"mfa_token"`
+		secondFactor
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if err := in.check(); err != nil {
+		return err
+	}
+	u, _, err := s.accounts.FinishSignIn(r.Context(), in.MFAToken, "bearer", in.Code, in.RecoveryCode, s.client(r))
+	if err != nil {
+		return mfaFailed(err)
+	}
+	return s.issueTokens(w, r, u.ID)
+}
+
+func (s *Server) issueTokens(w http.ResponseWriter, r *http.Request, userID int64) error {
+	rt, err := s.refresh.Issue(r.Context(), userID, userAgent(r))
 	if err != nil {
 		return err
 	}

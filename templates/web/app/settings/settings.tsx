@@ -8,6 +8,7 @@ import { AsyncButton } from "@/components/async-button";
 import { ConnectedAccounts } from "@/components/connected-accounts";
 import { Field } from "@/components/field";
 import { PasswordStrength } from "@/components/password-strength";
+import { TwoFactor } from "@/components/two-factor";
 import { ErrorMessage, Loading, useSignedInData } from "@/components/signed-in";
 import { VerifyBanner } from "@/components/verify-banner";
 import { api, toApiError, type ApiError, type Session, type User } from "@/lib/api";
@@ -25,9 +26,9 @@ async function load(): Promise<Data> {
 
 /**
  * The account's settings: where it is signed in (each session can be
- * signed out from here), the providers it signs in with, its password, and
- * deleting it. initial is what the server loaded; when it is null the
- * browser loads it.
+ * signed out from here), the providers it signs in with, two-factor
+ * authentication, its password, and deleting it. initial is what the
+ * server loaded; when it is null the browser loads it.
  */
 export function Settings({ initial }: { initial: Data | null }) {
   const { data, setData, error, fail } = useSignedInData(initial, load);
@@ -61,6 +62,8 @@ export function Settings({ initial }: { initial: Data | null }) {
       <SessionList sessions={sessions} onChanged={reloadSessions} onError={fail} />
 
       <ConnectedAccounts onError={fail} />
+
+      <TwoFactor onError={fail} />
 
       <h2>Password</h2>
       <AccountForm onSessionsChanged={reloadSessions} />

@@ -1,0 +1,78 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useActionState, useState } from "react";
+
+import { Field } from "@/components/field";
+import { api, toApiError, type ApiError } from "@/lib/api";
+
+/**
+ * The second step of a sign-in whose account has two-factor authentication
+ * on: a code of the authenticator app, or one of the recovery codes. The
+ * API holds the pending sign-in (a cookie ties it to this browser) for 5
+ * minutes and 5 wrong codes.
+ */
+export function MfaForm() {
+  const router = useRouter();
+  const [recovery, setRecovery] = useState(false);
+  const [error, formAction, pending] = useActionState(
+    async (_prev: ApiError | null, form: FormData): Promise<ApiError | null> => {
+      const value = String(form.get("code") ?? "");
+      try {
+        const { return_to } = await api.loginMFA(
+          recovery ? { recovery_code: value } : { code: value },
+        );
+        router.replace(return_to || "/dashboard");
+        return null;
+      } catch (err) {
+        return toApiError(err);
+      }
+    },
+    null,
+  );
+  // The pending sign-in is over (expired, or too many wrong codes).
+  const over = error?.code === "unauthenticated";
+
+  return (
+    <form action={formAction} className="form" noValidate>
+      <p className="muted">
+        {recovery
+          ? "Enter one of the recovery codes you saved when you turned on two-factor authentication. Each works once."
+          : "Enter the 6-digit code your authenticator app shows for this account."}
+      </p>
+      <Field name="code" label={recovery ? "Recovery code" : "Authentication code"}>
+        {(control) => (
+          <input
+            {...control}
+            key={recovery ? "recovery" : "code"}
+            type="text"
+            inputMode={recovery ? "text" : "numeric"}
+            autoComplete="one-time-code"
+            pattern={recovery ? undefined : "[0-9]{6}"}
+            maxLength={recovery ? 24 : 6}
+            required
+            autoFocus
+          />
+        )}
+      </Field>
+      {error && (
+        <p role="alert" className="alert">
+          {error.message}
+          {over && (
+            <>
+              {" "}
+              <Link href="/login">Sign in again</Link>
+            </>
+          )}
+        </p>
+      )}
+      <button type="submit" disabled={pending} aria-busy={pending}>
+        Verify
+      </button>
+      <button type="button" className="link-button" onClick={() => setRecovery(!recovery)}>
+        {recovery ? "Use the authenticator app" : "Use a recovery code"}
+      </button>
+    </form>
+  );
+}
