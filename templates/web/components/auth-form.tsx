@@ -6,6 +6,7 @@ import { useActionState, useState } from "react";
 import { Field } from "@/components/field";
 import { MfaForm } from "@/components/mfa-form";
 import { PasswordStrength } from "@/components/password-strength";
+import { SocialSignIn } from "@/components/social-sign-in";
 import { api, toApiError, type ApiError } from "@/lib/api";
 import { minPasswordLength } from "@/lib/password-rules";
 
@@ -53,46 +54,49 @@ export function AuthForm({ mode }: { mode: keyof typeof modes }) {
   const fields = state.error?.fields ?? {};
 
   // noValidate: the API is the one judge of what is valid, and its messages
-  // appear below, next to the form.
+  // appear below, next to the form. The providers' buttons follow.
   return (
-    <form action={formAction} className="form" noValidate>
-      <Field name="email" label="Email" error={fields.email}>
-        {(control) => (
-          <input
-            {...control}
-            type="email"
-            autoComplete="email"
-            required
-            defaultValue={state.email}
-          />
+    <>
+      <form action={formAction} className="form" noValidate>
+        <Field name="email" label="Email" error={fields.email}>
+          {(control) => (
+            <input
+              {...control}
+              type="email"
+              autoComplete="email"
+              required
+              defaultValue={state.email}
+            />
+          )}
+        </Field>
+        <Field
+          name="password"
+          label="Password"
+          hint={mode === "register" ? <PasswordStrength password={password} /> : undefined}
+          error={fields.password}
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="password"
+              autoComplete={text.password}
+              required
+              minLength={mode === "register" ? minPasswordLength : undefined}
+              onChange={mode === "register" ? (e) => setPassword(e.target.value) : undefined}
+            />
+          )}
+        </Field>
+        {state.error && (
+          <p role="alert" className="alert">
+            {state.error.message}
+          </p>
         )}
-      </Field>
-      <Field
-        name="password"
-        label="Password"
-        hint={mode === "register" ? <PasswordStrength password={password} /> : undefined}
-        error={fields.password}
-      >
-        {(control) => (
-          <input
-            {...control}
-            type="password"
-            autoComplete={text.password}
-            required
-            minLength={mode === "register" ? minPasswordLength : undefined}
-            onChange={mode === "register" ? (e) => setPassword(e.target.value) : undefined}
-          />
-        )}
-      </Field>
-      {state.error && (
-        <p role="alert" className="alert">
-          {state.error.message}
-        </p>
-      )}
-      {/* The name stays the same while pending; aria-busy shows a spinner. */}
-      <button type="submit" disabled={pending} aria-busy={pending}>
-        {text.submit}
-      </button>
-    </form>
+        {/* The name stays the same while pending; aria-busy shows a spinner. */}
+        <button type="submit" disabled={pending} aria-busy={pending}>
+          {text.submit}
+        </button>
+      </form>
+      <SocialSignIn />
+    </>
   );
 }

@@ -2,7 +2,6 @@ import type { Metadata } from "next";
 import Link from "next/link";
 
 import { AuthForm } from "@/components/auth-form";
-import { SocialSignIn } from "@/components/social-sign-in";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -24,7 +23,6 @@ export default async function LoginPage({ searchParams }: PageProps<"/login">) {
         </p>
       )}
       <AuthForm mode="login" />
-      <SocialSignIn />
       <p className="muted">
         <Link href="/forgot-password">Forgot password?</Link>
       </p>

@@ -2,7 +2,6 @@ import type { Metadata } from "next";
 import Link from "next/link";
 
 import { AuthForm } from "@/components/auth-form";
-import { SocialSignIn } from "@/components/social-sign-in";
 
 export const metadata: Metadata = { title: "Create account" };
 
@@ -11,7 +10,6 @@ export default function RegisterPage() {
     <section className="card stack">
       <h1>Create account</h1>
       <AuthForm mode="register" />
-      <SocialSignIn />
       <p className="muted">
         Already registered? <Link href="/login">Sign in</Link>.
       </p>
