@@ -139,8 +139,14 @@ func SecurityEvent(ctx context.Context, log *slog.Logger, client, event string, 
 }
 
 // SignOutEverywhere ends every session and refresh token family (and its
-// access tokens) of userID but keep's.
+// access tokens) of userID but keep's, and every sign-in waiting for a
+// second factor.
 func (a *Accounts) SignOutEverywhere(ctx context.Context, userID int64, keep Keep) error {
+	// A sign-in waiting for its second factor ends too: its first factor
+	// may be the password that is being replaced.
+	if err := a.store.DeletePendingSignIns(ctx, userID); err != nil {
+		return err
+	}
 	// scaffold:if .BrowserSessions
 	if err := a.sessions.RevokeAll(ctx, userID, keep.SessionID); err != nil {
 		return err

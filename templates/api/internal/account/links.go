@@ -65,7 +65,9 @@ func (a *Accounts) VerifyEmail(ctx context.Context, token string) error {
 // account a reset link's token names (auth.ErrInvalidLink if none), and
 // marks its address verified: the mail reached its owner. It ends every
 // session and refresh token family of the user: whoever knew the old
-// password is signed out.
+// password is signed out. Two-factor authentication stays on, unless the
+// address had never been verified: then the account's identities and
+// authenticator, attached by someone who may not own the address, go.
 func (a *Accounts) ResetPassword(ctx context.Context, token, password string, c Client) error {
 	// The token is checked before the (costly) hash, and used up after it,
 	// so that a busy server does not waste the user's link.
@@ -89,6 +91,21 @@ func (a *Accounts) ResetPassword(ctx context.Context, token, password string, c 
 		return auth.ErrInvalidLink
 	}
 	err = a.store.InTx(ctx, func(tx *store.Store) error {
+		u, err := tx.UserByID(ctx, userID)
+		if err != nil {
+			return err
+		}
+		if !u.EmailVerified {
+			// Nobody had proved the address before this mail reached its
+			// owner: whoever made the account may not own it, so what they
+			// attached (a provider's account, an authenticator) goes.
+			if err := tx.DeleteIdentities(ctx, userID); err != nil {
+				return err
+			}
+			if err := tx.DeleteTOTP(ctx, userID); err != nil {
+				return err
+			}
+		}
 		if err := tx.SetPassword(ctx, userID, hash); err != nil {
 			return err
 		}

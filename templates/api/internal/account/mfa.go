@@ -114,11 +114,15 @@ func (a *Accounts) EnableTOTP(ctx context.Context, userID int64, code string, c 
 	}
 	codes, hashes := newRecoveryCodes()
 	err = a.store.InTx(ctx, func(tx *store.Store) error {
-		if err := tx.EnableTOTP(ctx, userID, a.now()); err != nil {
+		if err := tx.EnableTOTP(ctx, userID, t.Secret, a.now()); err != nil {
 			return err
 		}
 		return tx.ReplaceRecoveryCodes(ctx, userID, hashes)
 	})
+	if errors.Is(err, store.ErrNotFound) {
+		// Set up again meanwhile (another tab), or turned on there.
+		return nil, ErrTOTPNotSetUp
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +140,7 @@ func (a *Accounts) DisableTOTP(ctx context.Context, userID int64, code, recovery
 	if err := a.checkSecondFactor(ctx, u, code, recoveryCode, c); err != nil {
 		return err
 	}
-	if err := a.store.DeleteTOTP(ctx, userID); err != nil {
+	if err := a.store.InTx(ctx, func(tx *store.Store) error { return tx.DeleteTOTP(ctx, userID) }); err != nil {
 		return err
 	}
 	SecurityEvent(ctx, a.log, c.Addr, "mfa_disabled", slog.Int64("user_id", userID))
@@ -154,7 +158,11 @@ func (a *Accounts) RegenerateRecoveryCodes(ctx context.Context, userID int64, co
 		return nil, err
 	}
 	codes, hashes := newRecoveryCodes()
-	return codes, a.store.ReplaceRecoveryCodes(ctx, userID, hashes)
+	err = a.store.InTx(ctx, func(tx *store.Store) error { return tx.ReplaceRecoveryCodes(ctx, userID, hashes) })
+	if err != nil {
+		return nil, err
+	}
+	return codes, nil
 }
 
 // enabledUser returns userID, whose second factor must be on:
@@ -191,10 +199,14 @@ func (a *Accounts) BeginSignIn(ctx context.Context, userID int64, client, return
 // FinishSignIn completes the pending sign-in id of client with a code
 // from the authenticator, or a recovery code, and returns its user and
 // returnTo. A wrong code is ErrInvalidCode, counted against the sign-in
-// limits like a wrong password; the fifth ends the pending sign-in, which
-// is then ErrNoPendingSignIn, as is one that expired or was finished.
+// limits like a wrong password. A pending sign-in takes maxCodeFailures
+// attempts; after them, or once it expired or was finished, it is
+// ErrNoPendingSignIn.
 func (a *Accounts) FinishSignIn(ctx context.Context, id, client, code, recoveryCode string, c Client) (store.User, string, error) {
-	p, err := a.store.PendingSignInOf(ctx, hashSecret(id), client, a.now())
+	if id == "" {
+		return store.User{}, "", ErrNoPendingSignIn
+	}
+	p, err := a.store.AttemptPendingSignIn(ctx, hashSecret(id), client, maxCodeFailures, a.now())
 	if errors.Is(err, store.ErrNotFound) {
 		return store.User{}, "", ErrNoPendingSignIn
 	}
@@ -205,13 +217,7 @@ func (a *Accounts) FinishSignIn(ctx context.Context, id, client, code, recoveryC
 	if err != nil {
 		return store.User{}, "", err
 	}
-	err = a.checkSecondFactor(ctx, u, code, recoveryCode, c)
-	if errors.Is(err, ErrInvalidCode) {
-		if _, ferr := a.store.FailPendingSignIn(ctx, p.IDHash, maxCodeFailures); ferr != nil {
-			return store.User{}, "", ferr
-		}
-	}
-	if err != nil {
+	if err := a.checkSecondFactor(ctx, u, code, recoveryCode, c); err != nil {
 		return store.User{}, "", err
 	}
 	if err := a.store.DeletePendingSignIn(ctx, p.IDHash); errors.Is(err, store.ErrNotFound) {

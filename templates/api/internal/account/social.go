@@ -216,6 +216,11 @@ func (a *Accounts) Connect(ctx context.Context, userID int64, provider string, i
 func (a *Accounts) Disconnect(ctx context.Context, userID, identityID int64, c Client) error {
 	var provider string
 	err := a.store.InTx(ctx, func(tx *store.Store) error {
+		// Two disconnects at once must not each leave the other's as the
+		// last way to sign in.
+		if err := tx.LockUser(ctx, userID); err != nil {
+			return err
+		}
 		u, err := tx.UserByID(ctx, userID)
 		if err != nil {
 			return err

@@ -59,13 +59,17 @@ func (f secondFactor) check() error {
 }
 
 var (
+	// errInvalidCode refuses a sign-in; errWrongCode a change in the
+	// settings, whose caller stays signed in.
 	errInvalidCode     = failure(http.StatusUnauthorized, "invalid_code", "that code is not right, or was used already")
+	errWrongCode       = failure(http.StatusBadRequest, "invalid_code", "that code is not right, or was used already")
 	errNoPendingSignIn = failure(http.StatusUnauthorized, "unauthenticated", "this sign-in expired or had too many wrong codes; sign in again")
 	errMFAEnabled      = failure(http.StatusConflict, "mfa_enabled", "two-factor authentication is on already")
 	errTOTPNotSetUp    = failure(http.StatusConflict, "mfa_not_enabled", "set up an authenticator app first")
 )
 
-// mfaFailed is the problem of a failed second factor, or err as it is.
+// mfaFailed is the problem of a failed second factor in a sign-in, or err
+// as it is.
 func mfaFailed(err error) error {
 	switch {
 	case errors.Is(err, account.ErrInvalidCode):
@@ -78,6 +82,15 @@ func mfaFailed(err error) error {
 		return errTOTPNotSetUp
 	}
 	return err
+}
+
+// settingsFailed is mfaFailed for the settings' changes: a wrong code is
+// 400, the caller being signed in.
+func settingsFailed(err error) error {
+	if errors.Is(err, account.ErrInvalidCode) {
+		return errWrongCode
+	}
+	return mfaFailed(err)
 }
 
 // loginMFA completes the browser's pending sign-in with {"code"} or
@@ -146,7 +159,7 @@ func (s *Server) setupTOTP(w http.ResponseWriter, r *http.Request, c caller) err
 	}
 	secret, url, err := s.accounts.SetupTOTP(r.Context(), c.userID, in.Password, s.client(r))
 	if err != nil {
-		return mfaFailed(confirmFailed(err, "password"))
+		return settingsFailed(confirmFailed(err, "password"))
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"secret": secret, "otpauth_url": url})
 	return nil
@@ -178,7 +191,7 @@ func (s *Server) withCode(w http.ResponseWriter, r *http.Request, c caller, make
 	}
 	codes, err := makeCodes(r.Context(), c.userID, in.Code, s.client(r))
 	if err != nil {
-		return mfaFailed(err)
+		return settingsFailed(err)
 	}
 	writeJSON(w, http.StatusOK, recoveryCodesJSON{codes})
 	return nil
@@ -195,7 +208,7 @@ func (s *Server) disableTOTP(w http.ResponseWriter, r *http.Request, c caller) e
 		return err
 	}
 	if err := s.accounts.DisableTOTP(r.Context(), c.userID, in.Code, in.RecoveryCode, s.client(r)); err != nil {
-		return mfaFailed(err)
+		return settingsFailed(err)
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil

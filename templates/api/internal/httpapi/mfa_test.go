@@ -83,7 +83,7 @@ func TestTOTPSignIn(t *testing.T) {
 	// Set up, not on yet: signing in takes a password alone.
 	e.client().do("POST", "/api/auth/login", credentials{Email: email, Password: testPassword}).want(t, http.StatusOK).decode(t, &userResponse{})
 	wrong := authenticator{t: t, e: e, secret: "JBSWY3DPEHPK3PXP"}
-	c.do("POST", "/api/auth/mfa/totp/enable", map[string]string{"code": wrong.code(0)}).wantError(t, http.StatusUnauthorized, "invalid_code")
+	c.do("POST", "/api/auth/mfa/totp/enable", map[string]string{"code": wrong.code(0)}).wantError(t, http.StatusBadRequest, "invalid_code")
 
 	app, recovery := enableTOTP(t, e, c, testPassword)
 	var status mfaStatusJSON
@@ -205,7 +205,7 @@ func TestDisableAndNewRecoveryCodes(t *testing.T) {
 	if len(fresh.RecoveryCodes) != 10 || fresh.RecoveryCodes[0] == recovery[0] {
 		t.Fatalf("new codes %q", fresh.RecoveryCodes)
 	}
-	c.do("DELETE", "/api/auth/mfa/totp", map[string]string{"recovery_code": recovery[1]}).wantError(t, http.StatusUnauthorized, "invalid_code")
+	c.do("DELETE", "/api/auth/mfa/totp", map[string]string{"recovery_code": recovery[1]}).wantError(t, http.StatusBadRequest, "invalid_code")
 	c.do("DELETE", "/api/auth/mfa/totp", map[string]string{"recovery_code": fresh.RecoveryCodes[1]}).want(t, http.StatusNoContent)
 	e.client().do("POST", "/api/auth/login", credentials{Email: email, Password: testPassword}).want(t, http.StatusOK).decode(t, &userResponse{})
 	c.do("DELETE", "/api/auth/mfa/totp", map[string]string{"code": app.code(0)}).wantError(t, http.StatusConflict, "mfa_not_enabled")
@@ -218,7 +218,8 @@ func TestPasswordResetKeepsTheSecondFactor(t *testing.T) {
 	e := newTestEnv(t, nil)
 	box := e.withMail()
 	c, email := e.signedIn()
-	box.next(t) // the verification mail
+	_, verify := box.next(t).link(t, "/verify-email")
+	e.client().do("POST", "/api/auth/email/verify", map[string]string{"token": verify}).want(t, http.StatusNoContent)
 	enableTOTP(t, e, c, testPassword)
 	token := e.resetLink(t, box, email)
 	e.client().do("POST", "/api/auth/password/reset", map[string]string{"token": token, "password": "a brand new passphrase"}).want(t, http.StatusNoContent)
@@ -227,6 +228,37 @@ func TestPasswordResetKeepsTheSecondFactor(t *testing.T) {
 	if !out.MFARequired {
 		t.Fatalf("after a reset: %+v", out)
 	}
+}
+
+// TestResetOfAnUnprovenAddress: someone signs up with a provider that
+// does not vouch for the address, and turns on two-factor authentication.
+// The address's owner resets the password from the mail: what the other
+// attached goes, and the provider's account no longer signs in.
+func TestResetOfAnUnprovenAddress(t *testing.T) {
+	e, gh := githubEnv(t, nil, ghAccount(1, "squatter", "owner@example.com", false))
+	box := e.withMail()
+	s := e.client()
+	s.finishOAuth("github", gh.SignIn(t, s.startOAuth(t, "github", nil).String(), "squatter", false)).want(t, http.StatusOK)
+	box.next(t) // the verification mail, to the owner
+	app, _ := enableTOTP(t, e, s, "")
+
+	// A sign-in waiting for its code ends with the reset too.
+	waiting := e.client()
+	var out mfaRequired
+	waiting.finishOAuth("github", gh.SignIn(t, waiting.startOAuth(t, "github", nil).String(), "squatter", false)).want(t, http.StatusOK).decode(t, &out)
+	if !out.MFARequired {
+		t.Fatalf("provider sign-in: %+v", out)
+	}
+
+	token := e.resetLink(t, box, "owner@example.com")
+	e.client().do("POST", "/api/auth/password/reset", map[string]string{"token": token, "password": testPassword}).want(t, http.StatusNoContent)
+	waiting.do("POST", "/api/auth/login/mfa", map[string]string{"code": app.code(0)}).wantError(t, http.StatusUnauthorized, "unauthenticated")
+	s.do("GET", "/api/auth/me", nil).wantError(t, http.StatusUnauthorized, "unauthenticated")
+
+	// The owner signs in with the password alone.
+	e.client().do("POST", "/api/auth/login", credentials{Email: "owner@example.com", Password: testPassword}).want(t, http.StatusOK).decode(t, &userResponse{})
+	again := e.client()
+	again.finishOAuth("github", gh.SignIn(t, again.startOAuth(t, "github", nil).String(), "squatter", false)).wantError(t, http.StatusConflict, "account_exists")
 }
 
 func TestProviderSignInAsksForTheSecondFactor(t *testing.T) {

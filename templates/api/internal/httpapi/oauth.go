@@ -99,10 +99,12 @@ func (s *Server) oauthStart(w http.ResponseWriter, r *http.Request) error {
 	case "", "login":
 	case "link":
 		c, err := s.authenticate(r)
-		if errors.Is(err, errUnauthenticated) {
+		switch {
+		case errors.Is(err, errDuplicateCookie):
+			return s.refuseDuplicateCookie(r)
+		case errors.Is(err, errUnauthenticated):
 			return errSignInFirst
-		}
-		if err != nil {
+		case err != nil:
 			return err
 		}
 		userID = c.userID
@@ -178,10 +180,12 @@ func (s *Server) oauthCallback(w http.ResponseWriter, r *http.Request) error {
 		// Connecting the provider to an account: the browser must still
 		// be signed in as the user who began.
 		caller, err := s.authenticate(r)
-		if errors.Is(err, errUnauthenticated) || (err == nil && caller.userID != done.UserID) {
+		switch {
+		case errors.Is(err, errDuplicateCookie):
+			return s.refuseDuplicateCookie(r)
+		case errors.Is(err, errUnauthenticated) || (err == nil && caller.userID != done.UserID):
 			return errSignInFirst
-		}
-		if err != nil {
+		case err != nil:
 			return err
 		}
 		if u, err = s.accounts.Connect(ctx, done.UserID, p.ID(), done.Identity, c); err != nil {

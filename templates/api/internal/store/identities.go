@@ -95,6 +95,25 @@ func (s *Store) DeleteIdentity(ctx context.Context, userID, id int64) error {
 	return changedOne(res, "delete identity")
 }
 
+// DeleteIdentities deletes every identity of userID.
+func (s *Store) DeleteIdentities(ctx context.Context, userID int64) error {
+	if _, err := s.q.ExecContext(ctx, `DELETE FROM identities WHERE user_id = $1`, userID); err != nil {
+		return fmt.Errorf("delete identities: %w", err)
+	}
+	return nil
+}
+
+// LockUser makes the transaction it runs in (see InTx) wait for any other
+// that changes userID's row or locked it, until it ends: decisions about
+// the account in both are then taken one after the other.
+func (s *Store) LockUser(ctx context.Context, userID int64) error {
+	res, err := s.q.ExecContext(ctx, `UPDATE users SET email = email WHERE id = $1`, userID)
+	if err != nil {
+		return fmt.Errorf("lock user: %w", err)
+	}
+	return changedOne(res, "lock user")
+}
+
 // OAuthFlow is a sign-in with a provider between its start and its
 // callback.
 type OAuthFlow struct {

@@ -66,16 +66,18 @@ func (s *Store) UseTOTPStep(ctx context.Context, userID, step int64) (bool, erro
 	return changedOne(res, "use totp step") == nil, nil
 }
 
-// EnableTOTP turns userID's secret on.
-func (s *Store) EnableTOTP(ctx context.Context, userID int64, now time.Time) error {
-	res, err := s.q.ExecContext(ctx, `UPDATE totp_secrets SET enabled_at = $1 WHERE user_id = $2 AND enabled_at IS NULL`, millis(now), userID)
+// EnableTOTP turns userID's secret on, if it is still secret: ErrNotFound
+// if it is on already or was replaced meanwhile.
+func (s *Store) EnableTOTP(ctx context.Context, userID int64, secret string, now time.Time) error {
+	res, err := s.q.ExecContext(ctx, `UPDATE totp_secrets SET enabled_at = $1 WHERE user_id = $2 AND secret = $3 AND enabled_at IS NULL`, millis(now), userID, secret)
 	if err != nil {
 		return fmt.Errorf("enable totp: %w", err)
 	}
 	return changedOne(res, "enable totp")
 }
 
-// DeleteTOTP deletes userID's secret and recovery codes.
+// DeleteTOTP deletes userID's secret and recovery codes (run it in a
+// transaction: see InTx).
 func (s *Store) DeleteTOTP(ctx context.Context, userID int64) error {
 	if _, err := s.q.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, userID); err != nil {
 		return fmt.Errorf("delete recovery codes: %w", err)
@@ -87,7 +89,7 @@ func (s *Store) DeleteTOTP(ctx context.Context, userID int64) error {
 }
 
 // ReplaceRecoveryCodes makes hashes userID's recovery codes, the old ones
-// void.
+// void (run it in a transaction: see InTx).
 func (s *Store) ReplaceRecoveryCodes(ctx context.Context, userID int64, hashes []string) error {
 	if _, err := s.q.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, userID); err != nil {
 		return fmt.Errorf("delete recovery codes: %w", err)
@@ -146,40 +148,35 @@ func (s *Store) CreatePendingSignIn(ctx context.Context, p PendingSignIn, now ti
 	return nil
 }
 
-// PendingSignInOf returns the pending sign-in of idHash for client, if it
-// has not expired at now; else ErrNotFound.
-func (s *Store) PendingSignInOf(ctx context.Context, idHash, client string, now time.Time) (PendingSignIn, error) {
+// AttemptPendingSignIn counts an attempt at completing the pending
+// sign-in of idHash for client and returns it, if it has not expired at
+// now and has had fewer than maxAttempts; else ErrNotFound. Counting and
+// reading are one statement, so concurrent attempts cannot exceed the
+// count; a successful one deletes the sign-in (DeletePendingSignIn).
+func (s *Store) AttemptPendingSignIn(ctx context.Context, idHash, client string, maxAttempts int, now time.Time) (PendingSignIn, error) {
 	p := PendingSignIn{IDHash: idHash, Client: client}
 	var expires int64
 	err := s.q.QueryRowContext(ctx,
-		`SELECT user_id, return_to, failures, expires_at FROM mfa_pending WHERE id_hash = $1 AND client = $2 AND expires_at > $3`,
-		idHash, client, millis(now)).Scan(&p.UserID, &p.ReturnTo, &p.Failures, &expires)
+		`UPDATE mfa_pending SET failures = failures + 1
+		 WHERE id_hash = $1 AND client = $2 AND expires_at > $3 AND failures < $4
+		 RETURNING user_id, return_to, failures, expires_at`,
+		idHash, client, millis(now), maxAttempts).Scan(&p.UserID, &p.ReturnTo, &p.Failures, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return PendingSignIn{}, ErrNotFound
 	}
 	if err != nil {
-		return PendingSignIn{}, fmt.Errorf("select pending sign-in: %w", err)
+		return PendingSignIn{}, fmt.Errorf("attempt pending sign-in: %w", err)
 	}
 	p.ExpiresAt = fromMillis(expires)
 	return p, nil
 }
 
-// FailPendingSignIn counts a wrong code against the pending sign-in of
-// idHash and returns how many it has had; one that reaches limit is
-// deleted.
-func (s *Store) FailPendingSignIn(ctx context.Context, idHash string, limit int) (int, error) {
-	var failures int
-	err := s.q.QueryRowContext(ctx, `UPDATE mfa_pending SET failures = failures + 1 WHERE id_hash = $1 RETURNING failures`, idHash).Scan(&failures)
-	if errors.Is(err, sql.ErrNoRows) {
-		return limit, nil
+// DeletePendingSignIns deletes every pending sign-in of userID.
+func (s *Store) DeletePendingSignIns(ctx context.Context, userID int64) error {
+	if _, err := s.q.ExecContext(ctx, `DELETE FROM mfa_pending WHERE user_id = $1`, userID); err != nil {
+		return fmt.Errorf("delete pending sign-ins: %w", err)
 	}
-	if err != nil {
-		return 0, fmt.Errorf("count a wrong code: %w", err)
-	}
-	if failures >= limit {
-		return failures, s.DeletePendingSignIn(ctx, idHash)
-	}
-	return failures, nil
+	return nil
 }
 
 // DeletePendingSignIn deletes the pending sign-in of idHash: ErrNotFound
