@@ -25,8 +25,8 @@ const totpIssuer = "myapp"
 const (
 	// PendingSignInTTL is how long a sign-in waits for its second factor.
 	PendingSignInTTL = 5 * time.Minute
-	// maxCodeFailures wrong codes end a pending sign-in.
-	maxCodeFailures = 5
+	// maxCodeAttempts is how many codes a pending sign-in takes.
+	maxCodeAttempts = 5
 	// recoveryCodeCount recovery codes are made at a time.
 	recoveryCodeCount = 10
 )
@@ -189,24 +189,23 @@ func (a *Accounts) BeginSignIn(ctx context.Context, userID int64, client, return
 		return "", err
 	}
 	id := rand.Text() + rand.Text()
-	now := a.now()
 	err = a.store.CreatePendingSignIn(ctx, store.PendingSignIn{
-		IDHash: hashSecret(id), UserID: userID, Client: client, ReturnTo: returnTo, ExpiresAt: now.Add(PendingSignInTTL),
-	}, now)
+		IDHash: hashSecret(id), UserID: userID, Client: client, ReturnTo: returnTo, ExpiresAt: a.now().Add(PendingSignInTTL),
+	})
 	return id, err
 }
 
 // FinishSignIn completes the pending sign-in id of client with a code
 // from the authenticator, or a recovery code, and returns its user and
 // returnTo. A wrong code is ErrInvalidCode, counted against the sign-in
-// limits like a wrong password. A pending sign-in takes maxCodeFailures
+// limits like a wrong password. A pending sign-in takes maxCodeAttempts
 // attempts; after them, or once it expired or was finished, it is
 // ErrNoPendingSignIn.
 func (a *Accounts) FinishSignIn(ctx context.Context, id, client, code, recoveryCode string, c Client) (store.User, string, error) {
 	if id == "" {
 		return store.User{}, "", ErrNoPendingSignIn
 	}
-	p, err := a.store.AttemptPendingSignIn(ctx, hashSecret(id), client, maxCodeFailures, a.now())
+	p, err := a.store.AttemptPendingSignIn(ctx, hashSecret(id), client, maxCodeAttempts, a.now())
 	if errors.Is(err, store.ErrNotFound) {
 		return store.User{}, "", ErrNoPendingSignIn
 	}

@@ -48,11 +48,10 @@ func (a *Accounts) StartOAuth(ctx context.Context, p oauth.Provider, returnTo st
 	if authURL, err = p.AuthCodeURL(ctx, f); err != nil {
 		return "", "", err
 	}
-	now := a.now()
 	err = a.store.CreateOAuthFlow(ctx, store.OAuthFlow{
 		StateHash: hashSecret(f.State), Provider: p.ID(), Verifier: f.Verifier, Nonce: f.Nonce,
-		ReturnTo: returnTo, UserID: userID, ExpiresAt: now.Add(OAuthFlowTTL),
-	}, now)
+		ReturnTo: returnTo, UserID: userID, ExpiresAt: a.now().Add(OAuthFlowTTL),
+	})
 	if err != nil {
 		return "", "", err
 	}

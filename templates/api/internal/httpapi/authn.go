@@ -134,22 +134,30 @@ type userHandler func(w http.ResponseWriter, r *http.Request, c caller) error
 // unauthenticated to any other.
 func (s *Server) requireUser(h userHandler) http.HandlerFunc {
 	return s.serve(func(w http.ResponseWriter, r *http.Request) error {
-		c, err := s.authenticate(r)
-		switch {
-		case errors.Is(err, errDuplicateCookie):
-			return s.refuseDuplicateCookie(r)
-		case errors.Is(err, errUnauthenticated):
-			// scaffold:if .BearerTokens
-			if r.Header.Get("Authorization") != "" {
-				w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-			}
-			// scaffold:end
-			return errSignInFirst
-		case err != nil:
+		c, err := s.signedIn(r)
+		// scaffold:if .BearerTokens
+		if errors.Is(err, errSignInFirst) && r.Header.Get("Authorization") != "" {
+			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+		}
+		// scaffold:end
+		if err != nil {
 			return err
 		}
 		return h(w, r, c)
 	})
+}
+
+// signedIn is authenticate with its failures as the client is told them:
+// errSignInFirst for no user, 401 for a duplicate auth cookie.
+func (s *Server) signedIn(r *http.Request) (caller, error) {
+	c, err := s.authenticate(r)
+	switch {
+	case errors.Is(err, errDuplicateCookie):
+		return caller{}, s.refuseDuplicateCookie(r)
+	case errors.Is(err, errUnauthenticated):
+		return caller{}, errSignInFirst
+	}
+	return c, err
 }
 
 // refuseDuplicateCookie refuses a request that carries an auth cookie twice:

@@ -7,6 +7,7 @@ package httpapi
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -116,7 +117,7 @@ func TestTOTPSignIn(t *testing.T) {
 	// So does a recovery code, typed any way.
 	rc := e.client()
 	loginPending(t, rc, email)
-	rc.do("POST", "/api/auth/login/mfa", map[string]string{"recovery_code": " " + upper(recovery[0]) + " "}).want(t, http.StatusOK)
+	rc.do("POST", "/api/auth/login/mfa", map[string]string{"recovery_code": " " + strings.ToUpper(recovery[0]) + " "}).want(t, http.StatusOK)
 	again := e.client()
 	loginPending(t, again, email)
 	again.do("POST", "/api/auth/login/mfa", map[string]string{"recovery_code": recovery[0]}).wantError(t, http.StatusUnauthorized, "invalid_code")
@@ -135,16 +136,6 @@ func TestTOTPSignIn(t *testing.T) {
 			t.Errorf("no %s event", ev)
 		}
 	}
-}
-
-func upper(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'a' <= c && c <= 'z' {
-			b[i] = c - 'a' + 'A'
-		}
-	}
-	return string(b)
 }
 
 func TestTOTPWindow(t *testing.T) {

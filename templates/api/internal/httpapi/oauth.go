@@ -98,13 +98,8 @@ func (s *Server) oauthStart(w http.ResponseWriter, r *http.Request) error {
 	switch in.Intent {
 	case "", "login":
 	case "link":
-		c, err := s.authenticate(r)
-		switch {
-		case errors.Is(err, errDuplicateCookie):
-			return s.refuseDuplicateCookie(r)
-		case errors.Is(err, errUnauthenticated):
-			return errSignInFirst
-		case err != nil:
+		c, err := s.signedIn(r)
+		if err != nil {
 			return err
 		}
 		userID = c.userID
@@ -179,14 +174,12 @@ func (s *Server) oauthCallback(w http.ResponseWriter, r *http.Request) error {
 	if done.UserID != 0 {
 		// Connecting the provider to an account: the browser must still
 		// be signed in as the user who began.
-		caller, err := s.authenticate(r)
-		switch {
-		case errors.Is(err, errDuplicateCookie):
-			return s.refuseDuplicateCookie(r)
-		case errors.Is(err, errUnauthenticated) || (err == nil && caller.userID != done.UserID):
-			return errSignInFirst
-		case err != nil:
+		caller, err := s.signedIn(r)
+		if err != nil {
 			return err
+		}
+		if caller.userID != done.UserID {
+			return errSignInFirst
 		}
 		if u, err = s.accounts.Connect(ctx, done.UserID, p.ID(), done.Identity, c); err != nil {
 			return oauthFailed(p, err)

@@ -130,11 +130,8 @@ type OAuthFlow struct {
 	ExpiresAt time.Time
 }
 
-// CreateOAuthFlow stores f, and deletes the flows that expired by now.
-func (s *Store) CreateOAuthFlow(ctx context.Context, f OAuthFlow, now time.Time) error {
-	if _, err := s.q.ExecContext(ctx, `DELETE FROM oauth_flows WHERE expires_at <= $1`, millis(now)); err != nil {
-		return fmt.Errorf("delete expired oauth flows: %w", err)
-	}
+// CreateOAuthFlow stores f.
+func (s *Store) CreateOAuthFlow(ctx context.Context, f OAuthFlow) error {
 	var userID sql.NullInt64
 	if f.UserID != 0 {
 		userID = sql.NullInt64{Int64: f.UserID, Valid: true}

@@ -127,18 +127,15 @@ type PendingSignIn struct {
 	UserID int64
 	// Client is "browser" (a cookie holds the id) or "bearer" (an
 	// mfa_token): an id works only where it was given.
-	Client    string
-	ReturnTo  string
-	Failures  int
+	Client   string
+	ReturnTo string
+	// Attempts counts the attempts at a second factor.
+	Attempts  int
 	ExpiresAt time.Time
 }
 
-// CreatePendingSignIn stores p, and deletes the pending sign-ins that
-// expired by now.
-func (s *Store) CreatePendingSignIn(ctx context.Context, p PendingSignIn, now time.Time) error {
-	if _, err := s.q.ExecContext(ctx, `DELETE FROM mfa_pending WHERE expires_at <= $1`, millis(now)); err != nil {
-		return fmt.Errorf("delete expired pending sign-ins: %w", err)
-	}
+// CreatePendingSignIn stores p.
+func (s *Store) CreatePendingSignIn(ctx context.Context, p PendingSignIn) error {
 	_, err := s.q.ExecContext(ctx,
 		`INSERT INTO mfa_pending (id_hash, user_id, client, return_to, expires_at) VALUES ($1, $2, $3, $4, $5)`,
 		p.IDHash, p.UserID, p.Client, p.ReturnTo, millis(p.ExpiresAt))
@@ -157,10 +154,10 @@ func (s *Store) AttemptPendingSignIn(ctx context.Context, idHash, client string,
 	p := PendingSignIn{IDHash: idHash, Client: client}
 	var expires int64
 	err := s.q.QueryRowContext(ctx,
-		`UPDATE mfa_pending SET failures = failures + 1
-		 WHERE id_hash = $1 AND client = $2 AND expires_at > $3 AND failures < $4
-		 RETURNING user_id, return_to, failures, expires_at`,
-		idHash, client, millis(now), maxAttempts).Scan(&p.UserID, &p.ReturnTo, &p.Failures, &expires)
+		`UPDATE mfa_pending SET attempts = attempts + 1
+		 WHERE id_hash = $1 AND client = $2 AND expires_at > $3 AND attempts < $4
+		 RETURNING user_id, return_to, attempts, expires_at`,
+		idHash, client, millis(now), maxAttempts).Scan(&p.UserID, &p.ReturnTo, &p.Attempts, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return PendingSignIn{}, ErrNotFound
 	}

@@ -153,9 +153,15 @@ func (s *Store) Close() error {
 	return s.db.Close()
 }
 
-// DeleteExpired removes sessions and refresh tokens that can no longer be
-// used, so the tables do not grow forever.
+// DeleteExpired removes what can no longer be used (sessions, refresh
+// tokens, sign-ins with a provider or waiting for a second factor), so the
+// tables do not grow forever.
 func (s *Store) DeleteExpired(ctx context.Context, now time.Time) error {
+	for _, table := range []string{"oauth_flows", "mfa_pending"} {
+		if _, err := s.q.ExecContext(ctx, `DELETE FROM `+table+` WHERE expires_at <= $1`, millis(now)); err != nil {
+			return fmt.Errorf("delete expired %s: %w", table, err)
+		}
+	}
 	// scaffold:if .BrowserSessions
 	if _, err := s.q.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, millis(now)); err != nil {
 		return fmt.Errorf("delete expired sessions: %w", err)

@@ -245,7 +245,38 @@ func TestMarkRotatedHasOneWinner(t *testing.T) {
 
 func TestDeleteExpired(t *testing.T) {
 	st := storetest.Open(t)
-	if err := st.DeleteExpired(context.Background(), now); err != nil {
+	ctx := context.Background()
+	u, err := st.CreateUser(ctx, "a@example.com", "hash", now)
+	if err != nil {
 		t.Fatal(err)
+	}
+	for _, f := range []store.OAuthFlow{
+		{StateHash: "gone", Provider: "github", ExpiresAt: now},
+		{StateHash: "kept", Provider: "github", ExpiresAt: now.Add(time.Second)},
+	} {
+		if err := st.CreateOAuthFlow(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []store.PendingSignIn{
+		{IDHash: "gone", UserID: u.ID, Client: "browser", ExpiresAt: now},
+		{IDHash: "kept", UserID: u.ID, Client: "browser", ExpiresAt: now.Add(time.Second)},
+	} {
+		if err := st.CreatePendingSignIn(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.DeleteExpired(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	// Asked as of a moment before they expired: only the rows are gone.
+	before := now.Add(-time.Minute)
+	for hash, want := range map[string]error{"gone": store.ErrNotFound, "kept": nil} {
+		if _, err := st.ConsumeOAuthFlow(ctx, hash, "github", before); !errors.Is(err, want) {
+			t.Errorf("oauth flow %s: %v, want %v", hash, err, want)
+		}
+		if _, err := st.AttemptPendingSignIn(ctx, hash, "browser", 5, before); !errors.Is(err, want) {
+			t.Errorf("pending sign-in %s: %v, want %v", hash, err, want)
+		}
 	}
 }

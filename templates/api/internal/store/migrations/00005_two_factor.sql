@@ -29,7 +29,7 @@ CREATE TABLE mfa_pending (
     user_id    BIGINT  NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     client     TEXT    NOT NULL,
     return_to  TEXT    NOT NULL,
-    failures   INTEGER NOT NULL DEFAULT 0,
+    attempts   INTEGER NOT NULL DEFAULT 0,
     expires_at BIGINT  NOT NULL
 );
 CREATE INDEX mfa_pending_expires_at ON mfa_pending (expires_at);
