@@ -189,10 +189,10 @@ func runDeployment(t *testing.T, d deployment, browser, caddy, certutil, artifac
 			}
 			filters := map[string]filter{}
 			for _, b := range r.browsers {
-				filters[b] = filter{Grep: mainFlowTest + "|" + cookiesTest + "|" + socialTest}
+				filters[b] = filter{Grep: mainFlowTest + "|" + cookiesTest + "|" + socialTest + "|" + passkeyTest}
 			}
 			st.playwright(t, api, "flow", run{
-				specs:    []string{"e2e/auth.spec.ts", "e2e/social.spec.ts", scaffoldSpec("cookies")},
+				specs:    []string{"e2e/auth.spec.ts", "e2e/social.spec.ts", "e2e/passkeys.spec.ts", scaffoldSpec("cookies")},
 				projects: r.browsers,
 				filters:  filters,
 				env: []string{
@@ -207,6 +207,11 @@ func runDeployment(t *testing.T, d deployment, browser, caddy, certutil, artifac
 		})
 	}
 }
+
+// passkeyTest is the title of the project's e2e/passkeys.spec.ts test: on
+// the deployed host names, passkeys are made for the relying party the
+// production API derives from APP_URL.
+const passkeyTest = "add a passkey, sign in with it, remove it"
 
 // cookiesTest is the title of playwright/cookies.spec.ts's test.
 const cookiesTest = "the browser holds the API's cookies as deployed"

@@ -41,7 +41,8 @@ func startIDP(t *testing.T, api, appURL, logPath string) string {
 func oidcEnv(issuer string) []string {
 	return []string{
 		"OIDC_ISSUER=" + issuer, "OIDC_CLIENT_ID=" + idpClientID, "OIDC_CLIENT_SECRET=" + idpClientSecret, "OIDC_NAME=" + idpName,
-		// Every run signs in anew, all from 127.0.0.1.
-		"RATE_LIMIT_OAUTH=1000/1m",
+		// Every run signs in anew, all from 127.0.0.1, and opens the
+		// sign-in page (a passkey sign-in each time) again and again.
+		"RATE_LIMIT_OAUTH=1000/1m", "RATE_LIMIT_PASSKEY=1000/1m",
 	}
 }

@@ -51,6 +51,9 @@ type Limits struct {
 	Mail Limit
 	// OAuth: sign-ins with a provider begun, and finished, by one client.
 	OAuth Limit
+	// Passkey: passkey ceremonies (sign-ins, registrations) begun by one
+	// client.
+	Passkey Limit
 	// HashQueuePerCPU bounds the sign-ins waiting for a password-hash slot:
 	// this many per CPU wait, the next get 503 busy at once.
 	HashQueuePerCPU int
@@ -63,5 +66,6 @@ var defaultLimits = Limits{
 	Register:           Limit{Events: 10, Per: Duration(time.Hour)},
 	Mail:               Limit{Events: 5, Per: Duration(time.Hour)},
 	OAuth:              Limit{Events: 30, Per: Duration(time.Minute)},
+	Passkey:            Limit{Events: 30, Per: Duration(time.Minute)},
 	HashQueuePerCPU:    4,
 }

@@ -1,13 +1,21 @@
 "use client";
 
+import type { AuthenticationResponseJSON } from "@simplewebauthn/browser";
 import { useRouter } from "next/navigation";
-import { useActionState, useState } from "react";
+import { startTransition, useActionState, useEffect, useState } from "react";
 
 import { Field } from "@/components/field";
 import { MfaForm } from "@/components/mfa-form";
 import { PasswordStrength } from "@/components/password-strength";
 import { SocialSignIn } from "@/components/social-sign-in";
-import { api, toApiError, type ApiError } from "@/lib/api";
+import { api, toApiError, type ApiError, type PasskeyResponse } from "@/lib/api";
+import {
+  cancelPasskeyRequest,
+  passkeyError,
+  passkeyFromAutofill,
+  signInWithPasskey,
+  usePasskeySupport,
+} from "@/lib/passkeys";
 import { minPasswordLength } from "@/lib/password-rules";
 
 type State = {
@@ -16,37 +24,98 @@ type State = {
   email: string;
   /** The password was right; the account asks for a second factor. */
   mfa?: boolean;
+  /** On the way to the dashboard. */
+  signedIn?: boolean;
 };
 
+/**
+ * What an attempt carries: the form (with the button pressed as "intent"),
+ * or the passkey the user picked among the email field's suggestions.
+ */
+type Attempt = FormData | PasskeyResponse<AuthenticationResponseJSON>;
+
 const modes = {
-  login: { submit: "Sign in", password: "current-password" },
-  register: { submit: "Create account", password: "new-password" },
+  // "webauthn" also offers the site's passkeys among the email suggestions.
+  login: { submit: "Sign in", email: "username webauthn", password: "current-password" },
+  register: { submit: "Create account", email: "email", password: "new-password" },
 } as const;
+
+const passkeyCancelled = "No passkey was used. Try again, or sign in with your password.";
 
 export function AuthForm({ mode }: { mode: keyof typeof modes }) {
   const router = useRouter();
   const text = modes[mode];
+  const passkeys = usePasskeySupport() && mode === "login";
   // The new password, for its strength meter.
   const [password, setPassword] = useState("");
+  // Which button started the attempt under way, for its spinner.
+  const [intent, setIntent] = useState<"password" | "passkey">("password");
 
   const [state, formAction, pending] = useActionState(
-    async (_prev: State, form: FormData): Promise<State> => {
-      const email = String(form.get("email") ?? "");
-      const password = String(form.get("password") ?? "");
+    async (prev: State, attempt: Attempt): Promise<State> => {
+      if (!(attempt instanceof FormData)) {
+        try {
+          await api.loginWithPasskey(attempt);
+        } catch (err) {
+          return { error: toApiError(err), email: prev.email };
+        }
+        router.replace("/dashboard");
+        return { error: null, email: prev.email, signedIn: true };
+      }
+      const email = String(attempt.get("email") ?? "");
+      const password = String(attempt.get("password") ?? "");
+      const withPasskey = attempt.get("intent") === "passkey";
       try {
-        if (mode === "register") {
+        if (withPasskey) {
+          await signInWithPasskey();
+        } else if (mode === "register") {
           await api.register({ email, password });
         } else if ((await api.login({ email, password })).mfa_required) {
           return { error: null, email, mfa: true };
         }
       } catch (err) {
-        return { error: toApiError(err), email };
+        return {
+          error: withPasskey ? passkeyError(err, passkeyCancelled) : toApiError(err),
+          email,
+        };
       }
       router.replace("/dashboard");
-      return { error: null, email };
+      return { error: null, email, signedIn: true };
     },
     { error: null, email: "" },
   );
+
+  // While the sign-in form waits, the email field offers the site's passkeys
+  // among its suggestions; picking one signs in. This request fails quietly:
+  // it ends whenever the passkey button starts its own. After a failed
+  // attempt it starts again, with a fresh ceremony.
+  const autofill = passkeys && !pending && !state.mfa && !state.signedIn;
+  useEffect(() => {
+    if (!autofill) {
+      return;
+    }
+    let cancelled = false;
+    let settled = false;
+    passkeyFromAutofill(() => cancelled)
+      .then((picked) => {
+        if (picked && !cancelled) {
+          setIntent("passkey");
+          startTransition(() => formAction(picked));
+        }
+      })
+      .catch(() => {})
+      .finally(() => {
+        settled = true;
+      });
+    return () => {
+      cancelled = true;
+      // The form went away or an attempt began: end the request if it is
+      // still waiting, so that the browser stops offering the passkeys.
+      if (!settled) {
+        cancelPasskeyRequest();
+      }
+    };
+  }, [autofill, state.error, formAction]);
 
   if (state.mfa) {
     return <MfaForm />;
@@ -63,7 +132,7 @@ export function AuthForm({ mode }: { mode: keyof typeof modes }) {
             <input
               {...control}
               type="email"
-              autoComplete="email"
+              autoComplete={text.email}
               required
               defaultValue={state.email}
             />
@@ -92,9 +161,29 @@ export function AuthForm({ mode }: { mode: keyof typeof modes }) {
           </p>
         )}
         {/* The name stays the same while pending; aria-busy shows a spinner. */}
-        <button type="submit" disabled={pending} aria-busy={pending}>
+        <button
+          type="submit"
+          name="intent"
+          value="password"
+          disabled={pending}
+          aria-busy={pending && intent === "password"}
+          onClick={() => setIntent("password")}
+        >
           {text.submit}
         </button>
+        {passkeys && (
+          <button
+            type="submit"
+            name="intent"
+            value="passkey"
+            className="secondary"
+            disabled={pending}
+            aria-busy={pending && intent === "passkey"}
+            onClick={() => setIntent("passkey")}
+          >
+            Sign in with a passkey
+          </button>
+        )}
       </form>
       <SocialSignIn />
     </>

@@ -3,16 +3,21 @@
 import { useCallback, useEffect, useState } from "react";
 
 import { AsyncButton } from "@/components/async-button";
-import { goToProvider, useProviders } from "@/components/social-sign-in";
-import { api, type Identity } from "@/lib/api";
+import { goToProvider } from "@/components/social-sign-in";
+import { api, type Identity, type Provider } from "@/lib/api";
 
 /**
  * The providers' accounts the user can sign in with: each configured
- * provider, connected (with Disconnect) or not (with Connect). The API
- * refuses to disconnect the account's last way to sign in.
+ * provider (useProviders), connected (with Disconnect) or not (with
+ * Connect). The API refuses to disconnect the account's last way to sign in.
  */
-export function ConnectedAccounts({ onError }: { onError: (err: unknown) => void }) {
-  const providers = useProviders();
+export function ConnectedAccounts({
+  providers,
+  onError,
+}: {
+  providers: Provider[];
+  onError: (err: unknown) => void;
+}) {
   const [identities, setIdentities] = useState<Identity[] | null>(null);
 
   const reload = useCallback(() => {

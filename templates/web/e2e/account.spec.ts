@@ -19,7 +19,7 @@ async function signIn(page: Page, email: string, pass: string) {
   await page.goto("/login");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(pass);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 /** Opens a mailed link and checks the token leaves the address bar at once. */

@@ -58,7 +58,7 @@ test("register, stay signed in, add a note, sign out and sign in again", async (
 
   await test.step("a wrong password shows an alert", async () => {
     await fillCredentials(page, email, "not the password");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     // Scoped to the form: Next's route announcer is a role="alert" too.
     await expect(page.locator("form").getByRole("alert")).toBeVisible();
     await expect(page).toHaveURL(/\/login$/);
@@ -66,7 +66,7 @@ test("register, stay signed in, add a note, sign out and sign in again", async (
 
   await test.step("sign in again and find the note", async () => {
     await fillCredentials(page, email, password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page).toHaveURL(/\/dashboard$/);
     await expect(signedInAs).toBeVisible();
     await expect(page.getByRole("heading", { name: "First note" })).toBeVisible();
@@ -101,7 +101,7 @@ test("signing in from the home page reaches the dashboard", async ({ page }, tes
   await page.waitForLoadState("networkidle");
   await page.getByRole("link", { name: "Sign in" }).click();
   await fillCredentials(page, email, password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(signedInAs).toBeVisible();
 });

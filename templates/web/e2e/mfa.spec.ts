@@ -44,7 +44,7 @@ test("turn on two-factor authentication, then sign in with a code and with a rec
     await expect(page).toHaveURL(/\/login$/);
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill(password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page.getByLabel("Authentication code")).toBeVisible();
   }
 

@@ -14,6 +14,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/go-webauthn/webauthn/webauthn"
+
 	"github.com/scaffoldhq/scaffold/templates/api/internal/auth"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/config"
 	"github.com/scaffoldhq/scaffold/templates/api/internal/ratelimit"
@@ -38,6 +40,10 @@ type Accounts struct {
 	log      *slog.Logger
 	now      func() time.Time
 	wakeMail func()
+	// relyingParty runs the passkey ceremonies; nil, with rpErr, when the
+	// configuration has none.
+	relyingParty *webauthn.WebAuthn
+	rpErr        error
 	// scaffold:if .BrowserSessions
 
 	sessions *auth.Sessions
@@ -62,6 +68,8 @@ type Deps struct {
 	Now func() time.Time
 	// WakeMail tells the mail worker a mail was queued.
 	WakeMail func()
+	// WebAuthn is the relying party of passkeys.
+	WebAuthn config.WebAuthn
 	// scaffold:if .BrowserSessions
 
 	Sessions *auth.Sessions
@@ -83,6 +91,7 @@ func New(d Deps) *Accounts {
 		now:      d.Now,
 		wakeMail: d.WakeMail,
 	}
+	a.relyingParty, a.rpErr = newRelyingParty(d.WebAuthn, appName)
 	// scaffold:if .BrowserSessions
 	a.sessions = d.Sessions
 	// scaffold:end

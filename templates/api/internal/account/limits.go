@@ -18,6 +18,8 @@ type limiters struct {
 	mailClient, mailAccount ratelimit.Limiter
 	// oauth counts the steps of sign-ins with a provider from a client.
 	oauth ratelimit.Limiter
+	// passkey counts the passkey ceremonies a client begins.
+	passkey ratelimit.Limiter
 }
 
 func newLimiters(l config.Limits, newLimiter func(name string, l ratelimit.Limit) ratelimit.Limiter) limiters {
@@ -29,6 +31,7 @@ func newLimiters(l config.Limits, newLimiter func(name string, l ratelimit.Limit
 		mailClient:         newLimiter("mail_client", l.Mail),
 		mailAccount:        newLimiter("mail_account", l.Mail),
 		oauth:              newLimiter("oauth", l.OAuth),
+		passkey:            newLimiter("passkey", l.Passkey),
 	}
 }
 

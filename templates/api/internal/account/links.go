@@ -98,8 +98,12 @@ func (a *Accounts) ResetPassword(ctx context.Context, token, password string, c 
 		if !u.EmailVerified {
 			// Nobody had proved the address before this mail reached its
 			// owner: whoever made the account may not own it, so what they
-			// attached (a provider's account, an authenticator) goes.
+			// attached (a provider's account, a passkey, an authenticator
+			// app) goes.
 			if err := tx.DeleteIdentities(ctx, userID); err != nil {
+				return err
+			}
+			if err := tx.DeletePasskeys(ctx, userID); err != nil {
 				return err
 			}
 			if err := tx.DeleteTOTP(ctx, userID); err != nil {

@@ -18,9 +18,9 @@ import (
 	"github.com/scaffoldhq/scaffold/templates/api/internal/store"
 )
 
-// totpIssuer names this app in authenticator apps.
-// scaffold:line const totpIssuer = "{{.Name}}"
-const totpIssuer = "myapp"
+// appName names this app in authenticator apps and passkey prompts.
+// scaffold:line const appName = "{{.Name}}"
+const appName = "myapp"
 
 const (
 	// PendingSignInTTL is how long a sign-in waits for its second factor.
@@ -82,7 +82,7 @@ func (a *Accounts) SetupTOTP(ctx context.Context, userID int64, password string,
 			return "", "", err
 		}
 	}
-	key, err := totp.Generate(totp.GenerateOpts{Issuer: totpIssuer, AccountName: u.Email})
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: appName, AccountName: u.Email})
 	if err != nil {
 		return "", "", err
 	}
@@ -179,52 +179,64 @@ func (a *Accounts) enabledUser(ctx context.Context, userID int64) (store.User, e
 }
 
 // BeginSignIn decides whether the sign-in of userID, whose first factor
-// (a password, a provider) is proven, is complete: "" if it is; else the
-// id of a pending sign-in (PendingSignInTTL) that FinishSignIn completes
-// with a second factor. client is "browser" or "bearer": the id works only
-// for the same. returnTo is kept for the end.
-func (a *Accounts) BeginSignIn(ctx context.Context, userID int64, client, returnTo string) (string, error) {
+// (signIn: "password", a provider's id) is proven, is complete: "" if it
+// is; else the id of a pending sign-in (PendingSignInTTL) that
+// FinishSignIn completes with a second factor. client is "browser" or
+// "bearer": the id works only for the same. returnTo is kept for the end.
+func (a *Accounts) BeginSignIn(ctx context.Context, userID int64, signIn, client, returnTo string) (string, error) {
 	status, err := a.MFA(ctx, userID)
 	if err != nil || !status.TOTP {
 		return "", err
 	}
 	id := rand.Text() + rand.Text()
 	err = a.store.CreatePendingSignIn(ctx, store.PendingSignIn{
-		IDHash: hashSecret(id), UserID: userID, Client: client, ReturnTo: returnTo, ExpiresAt: a.now().Add(PendingSignInTTL),
+		IDHash: hashSecret(id), UserID: userID, Client: client, ReturnTo: returnTo, SignIn: signIn, ExpiresAt: a.now().Add(PendingSignInTTL),
 	})
 	return id, err
 }
 
+// SignedIn is a sign-in completed with its second factor.
+type SignedIn struct {
+	User store.User
+	// ReturnTo is what BeginSignIn was given.
+	ReturnTo string
+	// SignIn is how: the first factor's, then "+totp" or "+recovery_code".
+	SignIn string
+}
+
 // FinishSignIn completes the pending sign-in id of client with a code
-// from the authenticator, or a recovery code, and returns its user and
-// returnTo. A wrong code is ErrInvalidCode, counted against the sign-in
-// limits like a wrong password. A pending sign-in takes maxCodeAttempts
-// attempts; after them, or once it expired or was finished, it is
-// ErrNoPendingSignIn.
-func (a *Accounts) FinishSignIn(ctx context.Context, id, client, code, recoveryCode string, c Client) (store.User, string, error) {
+// from the authenticator, or a recovery code. A wrong code is
+// ErrInvalidCode, counted against the sign-in limits like a wrong
+// password. A pending sign-in takes maxCodeAttempts attempts; after them,
+// or once it expired or was finished, it is ErrNoPendingSignIn.
+func (a *Accounts) FinishSignIn(ctx context.Context, id, client, code, recoveryCode string, c Client) (SignedIn, error) {
 	if id == "" {
-		return store.User{}, "", ErrNoPendingSignIn
+		return SignedIn{}, ErrNoPendingSignIn
 	}
 	p, err := a.store.AttemptPendingSignIn(ctx, hashSecret(id), client, maxCodeAttempts, a.now())
 	if errors.Is(err, store.ErrNotFound) {
-		return store.User{}, "", ErrNoPendingSignIn
+		return SignedIn{}, ErrNoPendingSignIn
 	}
 	if err != nil {
-		return store.User{}, "", err
+		return SignedIn{}, err
 	}
 	u, err := a.store.UserByID(ctx, p.UserID)
 	if err != nil {
-		return store.User{}, "", err
+		return SignedIn{}, err
 	}
 	if err := a.checkSecondFactor(ctx, u, code, recoveryCode, c); err != nil {
-		return store.User{}, "", err
+		return SignedIn{}, err
 	}
 	if err := a.store.DeletePendingSignIn(ctx, p.IDHash); errors.Is(err, store.ErrNotFound) {
-		return store.User{}, "", ErrNoPendingSignIn
+		return SignedIn{}, ErrNoPendingSignIn
 	} else if err != nil {
-		return store.User{}, "", err
+		return SignedIn{}, err
 	}
-	return u, p.ReturnTo, nil
+	second := "+totp"
+	if recoveryCode != "" {
+		second = "+recovery_code"
+	}
+	return SignedIn{User: u, ReturnTo: p.ReturnTo, SignIn: p.SignIn + second}, nil
 }
 
 // checkSecondFactor checks a code of u's authenticator (or, if

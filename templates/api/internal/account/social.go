@@ -1,6 +1,7 @@
 package account
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -211,17 +212,13 @@ func (a *Accounts) Connect(ctx context.Context, userID int64, provider string, i
 
 // Disconnect deletes userID's identity identityID: store.ErrNotFound if
 // the user has none of that id, ErrLastLoginMethod if the account has no
-// password and no other identity.
+// password, no other identity and no passkey.
 func (a *Accounts) Disconnect(ctx context.Context, userID, identityID int64, c Client) error {
 	var provider string
 	err := a.store.InTx(ctx, func(tx *store.Store) error {
 		// Two disconnects at once must not each leave the other's as the
 		// last way to sign in.
 		if err := tx.LockUser(ctx, userID); err != nil {
-			return err
-		}
-		u, err := tx.UserByID(ctx, userID)
-		if err != nil {
 			return err
 		}
 		ids, err := tx.Identities(ctx, userID)
@@ -234,11 +231,11 @@ func (a *Accounts) Disconnect(ctx context.Context, userID, identityID int64, c C
 				found, provider = true, id.Provider
 			}
 		}
-		switch {
-		case !found:
+		if !found {
 			return store.ErrNotFound
-		case u.PasswordHash == "" && len(ids) == 1:
-			return ErrLastLoginMethod
+		}
+		if methods, err := signInMethods(ctx, tx, userID); err != nil || methods == 1 {
+			return cmp.Or(err, ErrLastLoginMethod)
 		}
 		return tx.DeleteIdentity(ctx, userID, identityID)
 	})

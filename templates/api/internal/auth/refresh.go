@@ -104,15 +104,16 @@ type Issued struct {
 //~func (r *RefreshTokens) TTL() time.Duration { return r.ttl }
 // scaffold:end
 
-// Issue starts a new family for userID, signed in from userAgent.
-func (r *RefreshTokens) Issue(ctx context.Context, userID int64, userAgent string) (Issued, error) {
+// Issue starts a new family for userID, signed in from userAgent as signIn
+// says (see store.Session.SignIn).
+func (r *RefreshTokens) Issue(ctx context.Context, userID int64, userAgent, signIn string) (Issued, error) {
 	token := newToken()
 	now := r.now()
 	familyEnds := now.Add(r.lifetime)
 	it := Issued{Token: token, FamilyID: newToken(), UserID: userID, ExpiresAt: earliest(now.Add(r.ttl), familyEnds)}
 	err := r.store.InsertRefreshToken(ctx, store.RefreshToken{
 		TokenHash: hashToken(token), FamilyID: it.FamilyID, UserID: userID, CreatedAt: now, ExpiresAt: it.ExpiresAt,
-		FamilyCreatedAt: now, FamilyExpiresAt: familyEnds, UserAgent: userAgent,
+		FamilyCreatedAt: now, FamilyExpiresAt: familyEnds, UserAgent: userAgent, SignIn: signIn,
 	})
 	if err != nil {
 		return Issued{}, err
@@ -164,7 +165,7 @@ func (r *RefreshTokens) Rotate(ctx context.Context, token string) (Issued, error
 	next := Issued{Token: r.successor(token), FamilyID: rt.FamilyID, UserID: rt.UserID, ExpiresAt: earliest(now.Add(r.ttl), rt.FamilyExpiresAt)}
 	err = r.store.InsertRefreshToken(ctx, store.RefreshToken{
 		TokenHash: hashToken(next.Token), FamilyID: rt.FamilyID, UserID: rt.UserID, CreatedAt: now, ExpiresAt: next.ExpiresAt,
-		FamilyCreatedAt: rt.FamilyCreatedAt, FamilyExpiresAt: rt.FamilyExpiresAt, UserAgent: rt.UserAgent,
+		FamilyCreatedAt: rt.FamilyCreatedAt, FamilyExpiresAt: rt.FamilyExpiresAt, UserAgent: rt.UserAgent, SignIn: rt.SignIn,
 	})
 	if err != nil {
 		return Issued{}, err

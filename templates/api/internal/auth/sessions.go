@@ -48,13 +48,14 @@ type Sessions struct {
 	Now                   func() time.Time
 }
 
-// Create starts a session for userID, signed in from userAgent, and returns
-// its id (the cookie value) and when it expires at the latest.
-func (s *Sessions) Create(ctx context.Context, userID int64, userAgent string) (string, time.Time, error) {
+// Create starts a session for userID, signed in from userAgent as signIn
+// says (see store.Session.SignIn), and returns its id (the cookie value)
+// and when it expires at the latest.
+func (s *Sessions) Create(ctx context.Context, userID int64, userAgent, signIn string) (string, time.Time, error) {
 	id := newToken()
 	now := s.Now()
 	sess := store.Session{
-		IDHash: hashToken(id), PublicID: newPublicID(), UserID: userID, UserAgent: userAgent,
+		IDHash: hashToken(id), PublicID: newPublicID(), UserID: userID, UserAgent: userAgent, SignIn: signIn,
 		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.Lifetime),
 	}
 	if err := s.Store.CreateSession(ctx, sess); err != nil {

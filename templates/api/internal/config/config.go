@@ -116,6 +116,10 @@ type Limits struct {
 	// OAuth: sign-ins with a provider begun, and finished, from one client
 	// address (RATE_LIMIT_OAUTH).
 	OAuth ratelimit.Limit
+	// Passkey: passkey sign-ins and registrations begun from one client
+	// address; each is kept in the database until it ends or expires
+	// (RATE_LIMIT_PASSKEY).
+	Passkey ratelimit.Limit
 }
 
 // scaffold:line // DefaultLimits: {{.Limits.LoginAccountClient}} failed sign-ins per account and
@@ -139,6 +143,8 @@ var DefaultLimits = Limits{
 	Mail: ratelimit.Limit{Events: 5, Per: 1 * time.Hour},
 	// scaffold:line OAuth:              {{.Limits.OAuth.Go}},
 	OAuth: ratelimit.Limit{Events: 30, Per: 1 * time.Minute},
+	// scaffold:line Passkey:            {{.Limits.Passkey.Go}},
+	Passkey: ratelimit.Limit{Events: 30, Per: 1 * time.Minute},
 }
 
 // Config is the API's whole configuration.
@@ -199,6 +205,9 @@ type Config struct {
 	// Providers are the providers users can sign in with (OAUTH_GITHUB_*,
 	// OAUTH_GOOGLE_*, OIDC_*): those whose variables are set.
 	Providers []Provider
+
+	// WebAuthn is the relying party of passkeys (WEBAUTHN_RP_*).
+	WebAuthn WebAuthn
 	// scaffold:if .Redis
 
 	// RedisURL is where sessions, revocations and rate limits are shared
@@ -325,6 +334,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		"RATE_LIMIT_REGISTER":             &c.Limits.Register,
 		"RATE_LIMIT_MAIL":                 &c.Limits.Mail,
 		"RATE_LIMIT_OAUTH":                &c.Limits.OAuth,
+		"RATE_LIMIT_PASSKEY":              &c.Limits.Passkey,
 	} {
 		if v := getenv(name); v != "" {
 			if *l, err = parseLimit(v); err != nil {
@@ -371,6 +381,11 @@ func Load(getenv func(string) string) (*Config, error) {
 	if c.Providers, c.Warnings, err = loadProviders(getenv, c.Production); err != nil {
 		return nil, err
 	}
+	webAuthn, warnings, err := loadWebAuthn(getenv, c.Production, c.Mail.AppURL, c.Origins)
+	if err != nil {
+		return nil, err
+	}
+	c.WebAuthn, c.Warnings = webAuthn, append(c.Warnings, warnings...)
 	// scaffold:if .Redis
 	c.RedisURL = getenv("REDIS_URL")
 	if c.RedisURL == "" {

@@ -148,7 +148,17 @@ type sessionJSON struct {
 	CreatedAt  time.Time `json:"created_at"`
 	LastSeenAt time.Time `json:"last_seen_at"`
 	UserAgent  string    `json:"user_agent"`
-	Current    bool      `json:"current"`
+	// Method is how the session signed in: "password", "passkey" or a
+	// provider's id; SecondFactor "totp", "recovery_code" or "".
+	Method       string `json:"method"`
+	SecondFactor string `json:"second_factor"`
+	Current      bool   `json:"current"`
+}
+
+// withSignIn is j saying how it signed in (see signInBrowser).
+func (j sessionJSON) withSignIn(signIn string) sessionJSON {
+	j.Method, j.SecondFactor, _ = strings.Cut(signIn, "+")
+	return j
 }
 
 // Session ids in the list say what they name: a browser session ("s_") or
@@ -176,7 +186,7 @@ func (s *Server) listSessions(w http.ResponseWriter, r *http.Request, c caller) 
 		list = append(list, sessionJSON{
 			ID: sessionIDPrefix + sess.PublicID, CreatedAt: sess.CreatedAt, LastSeenAt: sess.LastSeenAt,
 			UserAgent: sess.UserAgent, Current: sess.PublicID == c.sessionPublicID,
-		})
+		}.withSignIn(sess.SignIn))
 	}
 	// scaffold:end
 	// scaffold:if .BearerTokens
@@ -188,7 +198,7 @@ func (s *Server) listSessions(w http.ResponseWriter, r *http.Request, c caller) 
 		list = append(list, sessionJSON{
 			ID: familyIDPrefix + f.ID, CreatedAt: f.CreatedAt, LastSeenAt: f.LastSeenAt,
 			UserAgent: f.UserAgent, Current: f.ID == c.familyID,
-		})
+		}.withSignIn(f.SignIn))
 	}
 	// scaffold:end
 	// scaffold:if .Hybrid

@@ -51,7 +51,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.signInBrowser(w, r, u.ID); err != nil {
+	if err := s.signInBrowser(w, r, u.ID, signInPassword); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, toUserResponse(u))
@@ -66,7 +66,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if done, err := s.completeBrowserSignIn(w, r, u, ""); err != nil || !done {
+	if done, err := s.completeBrowserSignIn(w, r, u, signInPassword, ""); err != nil || !done {
 		return err
 	}
 	writeJSON(w, http.StatusOK, toUserResponse(u))
@@ -103,10 +103,18 @@ func (s *Server) checkCredentials(r *http.Request) (store.User, error) {
 	return u, err
 }
 
-// signInBrowser gives the browser its auth cookies for userID. A credential
-// the browser already had is revoked first: signing in always starts fresh
-// state, so an id planted before sign-in (session fixation) is worthless.
-func (s *Server) signInBrowser(w http.ResponseWriter, r *http.Request, userID int64) error {
+// How a sign-in was made, as the list of sessions shows it: these, or a
+// provider's id; after a second factor, "+totp" or "+recovery_code".
+const (
+	signInPassword = "password"
+	signInPasskey  = "passkey"
+)
+
+// signInBrowser gives the browser its auth cookies for userID, signed in
+// as signIn says. A credential the browser already had is revoked first:
+// signing in always starts fresh state, so an id planted before sign-in
+// (session fixation) is worthless.
+func (s *Server) signInBrowser(w http.ResponseWriter, r *http.Request, userID int64, signIn string) error {
 	ctx := r.Context()
 	// scaffold:if .BrowserSessions
 	if old, err := s.cookies.read(r, sessionCookie); err == nil {
@@ -114,7 +122,7 @@ func (s *Server) signInBrowser(w http.ResponseWriter, r *http.Request, userID in
 			return err
 		}
 	}
-	id, _, err := s.sessions.Create(ctx, userID, userAgent(r))
+	id, _, err := s.sessions.Create(ctx, userID, userAgent(r), signIn)
 	if err != nil {
 		return err
 	}
@@ -126,7 +134,7 @@ func (s *Server) signInBrowser(w http.ResponseWriter, r *http.Request, userID in
 	//~			return err
 	//~		}
 	//~	}
-	//~	rt, err := s.refresh.Issue(ctx, userID, userAgent(r))
+	//~	rt, err := s.refresh.Issue(ctx, userID, userAgent(r), signIn)
 	//~	if err != nil {
 	//~		return err
 	//~	}

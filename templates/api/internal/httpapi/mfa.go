@@ -25,16 +25,16 @@ type mfaRequired struct {
 }
 
 // completeBrowserSignIn ends a browser's sign-in whose first factor u
-// proved: the auth cookies, and done is true; or, with two-factor
-// authentication on, the pending cookie and 200 {"mfa_required"}, and done
-// is false.
-func (s *Server) completeBrowserSignIn(w http.ResponseWriter, r *http.Request, u store.User, returnTo string) (done bool, err error) {
-	pending, err := s.accounts.BeginSignIn(r.Context(), u.ID, "browser", returnTo)
+// proved (signIn: "password", a provider's id): the auth cookies, and done
+// is true; or, with two-factor authentication on, the pending cookie and
+// 200 {"mfa_required"}, and done is false.
+func (s *Server) completeBrowserSignIn(w http.ResponseWriter, r *http.Request, u store.User, signIn, returnTo string) (done bool, err error) {
+	pending, err := s.accounts.BeginSignIn(r.Context(), u.ID, signIn, "browser", returnTo)
 	if err != nil {
 		return false, err
 	}
 	if pending == "" {
-		return true, s.signInBrowser(w, r, u.ID)
+		return true, s.signInBrowser(w, r, u.ID, signIn)
 	}
 	s.cookies.set(w, mfaCookie, pending, account.PendingSignInTTL)
 	writeJSON(w, http.StatusOK, mfaRequired{MFARequired: true, Methods: mfaMethods})
@@ -107,7 +107,7 @@ func (s *Server) loginMFA(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || pending == "" {
 		return errNoPendingSignIn
 	}
-	u, returnTo, err := s.accounts.FinishSignIn(r.Context(), pending, "browser", in.Code, in.RecoveryCode, s.client(r))
+	done, err := s.accounts.FinishSignIn(r.Context(), pending, "browser", in.Code, in.RecoveryCode, s.client(r))
 	if errors.Is(err, account.ErrNoPendingSignIn) {
 		s.cookies.clear(w, mfaCookie)
 	}
@@ -115,10 +115,10 @@ func (s *Server) loginMFA(w http.ResponseWriter, r *http.Request) error {
 		return mfaFailed(err)
 	}
 	s.cookies.clear(w, mfaCookie)
-	if err := s.signInBrowser(w, r, u.ID); err != nil {
+	if err := s.signInBrowser(w, r, done.User.ID, done.SignIn); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, oauthCallbackResponse{User: toUserResponse(u).User, ReturnTo: returnTo})
+	writeJSON(w, http.StatusOK, oauthCallbackResponse{User: toUserResponse(done.User).User, ReturnTo: done.ReturnTo})
 	return nil
 }
 

@@ -103,6 +103,7 @@ func TestTOTPSignIn(t *testing.T) {
 		t.Fatalf("signed in as %+v", done.User)
 	}
 	b.do("GET", "/api/auth/me", nil).want(t, http.StatusOK)
+	wantSignIn(t, b, "password", "totp")
 	if _, ok := b.cookies[e.srv.cookies.name(mfaCookie)]; ok {
 		t.Fatal("the pending cookie outlived the sign-in")
 	}
@@ -118,6 +119,7 @@ func TestTOTPSignIn(t *testing.T) {
 	rc := e.client()
 	loginPending(t, rc, email)
 	rc.do("POST", "/api/auth/login/mfa", map[string]string{"recovery_code": " " + strings.ToUpper(recovery[0]) + " "}).want(t, http.StatusOK)
+	wantSignIn(t, rc, "password", "recovery_code")
 	again := e.client()
 	loginPending(t, again, email)
 	again.do("POST", "/api/auth/login/mfa", map[string]string{"recovery_code": recovery[0]}).wantError(t, http.StatusUnauthorized, "invalid_code")

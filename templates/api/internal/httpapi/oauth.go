@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -188,7 +189,7 @@ func (s *Server) oauthCallback(w http.ResponseWriter, r *http.Request) error {
 		if u, err = s.accounts.SignInWithProvider(ctx, p.ID(), done.Identity, c); err != nil {
 			return oauthFailed(p, err)
 		}
-		if complete, err := s.completeBrowserSignIn(w, r, u, done.ReturnTo); err != nil || !complete {
+		if complete, err := s.completeBrowserSignIn(w, r, u, p.ID(), done.ReturnTo); err != nil || !complete {
 			return err
 		}
 	}
@@ -238,22 +239,32 @@ func (s *Server) listIdentities(w http.ResponseWriter, r *http.Request, c caller
 	return nil
 }
 
-var errNoSuchIdentity = failure(http.StatusNotFound, "not_found", "no such identity")
+var (
+	errNoSuchIdentity  = failure(http.StatusNotFound, "not_found", "no such identity")
+	errLastLoginMethod = failure(http.StatusConflict, "last_login_method", "this is the account's only way to sign in: set a password first (Forgot password? mails a link)")
+)
 
 // deleteIdentity disconnects one of the user's identities: 409
 // last_login_method if the account could then not sign in at all; another
 // user's id is 404, like an unknown one.
 func (s *Server) deleteIdentity(w http.ResponseWriter, r *http.Request, c caller) error {
+	return s.removeSignInMethod(w, r, c, errNoSuchIdentity, s.accounts.Disconnect)
+}
+
+// removeSignInMethod removes the caller's way to sign in whose id is in
+// the path, with remove: 204; notFound for an id the caller has none of;
+// 409 last_login_method if the account could then not sign in at all.
+func (s *Server) removeSignInMethod(w http.ResponseWriter, r *http.Request, c caller, notFound error, remove func(ctx context.Context, userID, id int64, c account.Client) error) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return errNoSuchIdentity
+		return notFound
 	}
-	err = s.accounts.Disconnect(r.Context(), c.userID, id, s.client(r))
+	err = remove(r.Context(), c.userID, id, s.client(r))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return errNoSuchIdentity
+		return notFound
 	case errors.Is(err, account.ErrLastLoginMethod):
-		return failure(http.StatusConflict, "last_login_method", "this is the account's only way to sign in: set a password first (Forgot password? mails a link)")
+		return errLastLoginMethod
 	case err != nil:
 		return err
 	}

@@ -169,7 +169,7 @@ func New(d Deps) *Server {
 	accounts := account.Deps{
 		Store: d.Store, Hasher: d.Hasher, Links: &auth.OneTimeTokens{Store: d.Store, Now: now},
 		Limits: d.Config.Limits, NewLimiter: newLimiter,
-		Log: s.log, Now: now, WakeMail: wakeMail,
+		Log: s.log, Now: now, WakeMail: wakeMail, WebAuthn: d.Config.WebAuthn,
 	}
 	// scaffold:if .BrowserSessions
 	accounts.Sessions = s.sessions
@@ -226,6 +226,12 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/auth/mfa/totp/enable", s.requireUser(s.enableTOTP))
 	mux.HandleFunc("DELETE /api/auth/mfa/totp", s.requireUser(s.disableTOTP))
 	mux.HandleFunc("POST /api/auth/mfa/recovery-codes", s.requireUser(s.newRecoveryCodes))
+	mux.HandleFunc("POST /api/auth/passkeys/register/options", s.requireUser(s.passkeyRegisterOptions))
+	mux.HandleFunc("POST /api/auth/passkeys/register", s.requireUser(s.passkeyRegister))
+	mux.HandleFunc("GET /api/auth/passkeys", s.requireUser(s.listPasskeys))
+	mux.HandleFunc("DELETE /api/auth/passkeys/{id}", s.requireUser(s.deletePasskey))
+	mux.HandleFunc("POST /api/auth/passkeys/login/options", s.serve(s.passkeyLoginOptions))
+	mux.HandleFunc("POST /api/auth/passkeys/login", s.serve(s.passkeyLogin))
 	// scaffold:if .BrowserJWT
 	//~	mux.HandleFunc("POST /api/auth/refresh", s.serve(s.refreshCookies))
 	// scaffold:end

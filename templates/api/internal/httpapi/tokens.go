@@ -26,7 +26,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pending, err := s.accounts.BeginSignIn(r.Context(), u.ID, "bearer", "")
+	pending, err := s.accounts.BeginSignIn(r.Context(), u.ID, signInPassword, "bearer", "")
 	if err != nil {
 		return err
 	}
@@ -34,7 +34,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusOK, mfaRequired{MFARequired: true, Methods: mfaMethods, MFAToken: pending})
 		return nil
 	}
-	return s.issueTokens(w, r, u.ID)
+	return s.issueTokens(w, r, u.ID, signInPassword)
 }
 
 // tokenMFA completes a bearer client's sign-in with {"mfa_token"} and
@@ -50,15 +50,15 @@ func (s *Server) tokenMFA(w http.ResponseWriter, r *http.Request) error {
 	if err := in.check(); err != nil {
 		return err
 	}
-	u, _, err := s.accounts.FinishSignIn(r.Context(), in.MFAToken, "bearer", in.Code, in.RecoveryCode, s.client(r))
+	done, err := s.accounts.FinishSignIn(r.Context(), in.MFAToken, "bearer", in.Code, in.RecoveryCode, s.client(r))
 	if err != nil {
 		return mfaFailed(err)
 	}
-	return s.issueTokens(w, r, u.ID)
+	return s.issueTokens(w, r, done.User.ID, done.SignIn)
 }
 
-func (s *Server) issueTokens(w http.ResponseWriter, r *http.Request, userID int64) error {
-	rt, err := s.refresh.Issue(r.Context(), userID, userAgent(r))
+func (s *Server) issueTokens(w http.ResponseWriter, r *http.Request, userID int64, signIn string) error {
+	rt, err := s.refresh.Issue(r.Context(), userID, userAgent(r), signIn)
 	if err != nil {
 		return err
 	}

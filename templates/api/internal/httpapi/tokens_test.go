@@ -213,7 +213,7 @@ func TestForgedTokensAreRejected(t *testing.T) {
 		}
 		return s
 	}
-	family, err := e.srv.refresh.Issue(t.Context(), reg.User.ID, "test")
+	family, err := e.srv.refresh.Issue(t.Context(), reg.User.ID, "test", "password")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,7 +41,7 @@ func (s *Sessions) CreateSession(ctx context.Context, sess store.Session) error 
 	key, index := s.sessionKey(sess.IDHash), s.indexKey(sess.UserID)
 	_, err := s.Client.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, key,
-			"uid", sess.UserID, "pub", sess.PublicID, "ua", sess.UserAgent,
+			"uid", sess.UserID, "pub", sess.PublicID, "ua", sess.UserAgent, "si", sess.SignIn,
 			"created", millis(sess.CreatedAt), "seen", millis(sess.LastSeenAt), "expires", millis(sess.ExpiresAt))
 		p.PExpireAt(ctx, key, earliest(sess.LastSeenAt.Add(s.IdleTimeout), sess.ExpiresAt))
 		p.HSet(ctx, index, sess.PublicID, sess.IDHash)
@@ -186,7 +186,7 @@ func decodeSession(idHash string, f map[string]string) (store.Session, bool) {
 		return store.Session{}, false
 	}
 	return store.Session{
-		IDHash: idHash, PublicID: f["pub"], UserID: uid, UserAgent: f["ua"],
+		IDHash: idHash, PublicID: f["pub"], UserID: uid, UserAgent: f["ua"], SignIn: f["si"],
 		CreatedAt: fromMillis(created), LastSeenAt: fromMillis(seen), ExpiresAt: fromMillis(expires),
 	}, true
 }

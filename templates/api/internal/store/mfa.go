@@ -129,6 +129,9 @@ type PendingSignIn struct {
 	// mfa_token): an id works only where it was given.
 	Client   string
 	ReturnTo string
+	// SignIn is how the first factor was proven ("password", a
+	// provider's id).
+	SignIn string
 	// Attempts counts the attempts at a second factor.
 	Attempts  int
 	ExpiresAt time.Time
@@ -137,8 +140,8 @@ type PendingSignIn struct {
 // CreatePendingSignIn stores p.
 func (s *Store) CreatePendingSignIn(ctx context.Context, p PendingSignIn) error {
 	_, err := s.q.ExecContext(ctx,
-		`INSERT INTO mfa_pending (id_hash, user_id, client, return_to, expires_at) VALUES ($1, $2, $3, $4, $5)`,
-		p.IDHash, p.UserID, p.Client, p.ReturnTo, millis(p.ExpiresAt))
+		`INSERT INTO mfa_pending (id_hash, user_id, client, return_to, sign_in, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		p.IDHash, p.UserID, p.Client, p.ReturnTo, p.SignIn, millis(p.ExpiresAt))
 	if err != nil {
 		return fmt.Errorf("insert pending sign-in: %w", err)
 	}
@@ -156,8 +159,8 @@ func (s *Store) AttemptPendingSignIn(ctx context.Context, idHash, client string,
 	err := s.q.QueryRowContext(ctx,
 		`UPDATE mfa_pending SET attempts = attempts + 1
 		 WHERE id_hash = $1 AND client = $2 AND expires_at > $3 AND attempts < $4
-		 RETURNING user_id, return_to, attempts, expires_at`,
-		idHash, client, millis(now), maxAttempts).Scan(&p.UserID, &p.ReturnTo, &p.Attempts, &expires)
+		 RETURNING user_id, return_to, sign_in, attempts, expires_at`,
+		idHash, client, millis(now), maxAttempts).Scan(&p.UserID, &p.ReturnTo, &p.SignIn, &p.Attempts, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return PendingSignIn{}, ErrNotFound
 	}

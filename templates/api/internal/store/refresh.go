@@ -18,10 +18,12 @@ type RefreshToken struct {
 	ExpiresAt time.Time
 	// FamilyCreatedAt is when the family began (sign-in) and
 	// FamilyExpiresAt when it ends (SESSION_LIFETIME later); every token of
-	// the family carries both, and the client's User-Agent at sign-in.
+	// the family carries both, the client's User-Agent at sign-in, and how
+	// it signed in (see Session.SignIn).
 	FamilyCreatedAt time.Time
 	FamilyExpiresAt time.Time
 	UserAgent       string
+	SignIn          string
 	// RotatedAt is when the token was exchanged for its successor; zero if
 	// it has not been.
 	RotatedAt time.Time
@@ -31,10 +33,10 @@ type RefreshToken struct {
 // concurrent rotations of one token insert the same successor.
 func (s *Store) InsertRefreshToken(ctx context.Context, t RefreshToken) error {
 	_, err := s.q.ExecContext(ctx,
-		`INSERT INTO refresh_tokens (token_hash, family_id, user_id, created_at, expires_at, family_created_at, family_expires_at, user_agent)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		`INSERT INTO refresh_tokens (token_hash, family_id, user_id, created_at, expires_at, family_created_at, family_expires_at, user_agent, sign_in)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		 ON CONFLICT (token_hash) DO NOTHING`,
-		t.TokenHash, t.FamilyID, t.UserID, millis(t.CreatedAt), millis(t.ExpiresAt), millis(t.FamilyCreatedAt), millis(t.FamilyExpiresAt), t.UserAgent)
+		t.TokenHash, t.FamilyID, t.UserID, millis(t.CreatedAt), millis(t.ExpiresAt), millis(t.FamilyCreatedAt), millis(t.FamilyExpiresAt), t.UserAgent, t.SignIn)
 	if err != nil {
 		return fmt.Errorf("insert refresh token: %w", err)
 	}
@@ -47,9 +49,9 @@ func (s *Store) RefreshToken(ctx context.Context, tokenHash string) (RefreshToke
 	var created, expires, familyCreated, familyExpires int64
 	var rotated sql.NullInt64
 	err := s.q.QueryRowContext(ctx,
-		`SELECT family_id, user_id, created_at, expires_at, family_created_at, family_expires_at, user_agent, rotated_at
+		`SELECT family_id, user_id, created_at, expires_at, family_created_at, family_expires_at, user_agent, sign_in, rotated_at
 		 FROM refresh_tokens WHERE token_hash = $1`, tokenHash).
-		Scan(&t.FamilyID, &t.UserID, &created, &expires, &familyCreated, &familyExpires, &t.UserAgent, &rotated)
+		Scan(&t.FamilyID, &t.UserID, &created, &expires, &familyCreated, &familyExpires, &t.UserAgent, &t.SignIn, &rotated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return RefreshToken{}, ErrNotFound
 	}
@@ -159,13 +161,14 @@ type Family struct {
 	// LastSeenAt is the latest rotation: the client was there then.
 	LastSeenAt time.Time
 	UserAgent  string
+	SignIn     string
 }
 
 // UserFamilies lists userID's families that still have a token valid at
 // now, the most recently used first.
 func (s *Store) UserFamilies(ctx context.Context, userID int64, now time.Time) ([]Family, error) {
 	rows, err := s.q.QueryContext(ctx,
-		`SELECT family_id, min(family_created_at), max(created_at), min(user_agent) FROM refresh_tokens
+		`SELECT family_id, min(family_created_at), max(created_at), min(user_agent), min(sign_in) FROM refresh_tokens
 		 WHERE user_id = $1 AND expires_at > $2
 		 GROUP BY family_id ORDER BY max(created_at) DESC, family_id`, userID, millis(now))
 	if err != nil {
@@ -176,7 +179,7 @@ func (s *Store) UserFamilies(ctx context.Context, userID int64, now time.Time) (
 	for rows.Next() {
 		var f Family
 		var created, seen int64
-		if err := rows.Scan(&f.ID, &created, &seen, &f.UserAgent); err != nil {
+		if err := rows.Scan(&f.ID, &created, &seen, &f.UserAgent, &f.SignIn); err != nil {
 			return nil, fmt.Errorf("scan refresh token family: %w", err)
 		}
 		f.CreatedAt, f.LastSeenAt = fromMillis(created), fromMillis(seen)

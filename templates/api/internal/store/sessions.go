@@ -14,9 +14,13 @@ type Session struct {
 	IDHash string
 	// PublicID names the session in the list of sessions; the id itself
 	// never leaves the browser's cookie.
-	PublicID   string
-	UserID     int64
-	UserAgent  string
+	PublicID  string
+	UserID    int64
+	UserAgent string
+	// SignIn is how the session signed in: "password", "passkey" or a
+	// provider's id, with "+totp" or "+recovery_code" after a second
+	// factor.
+	SignIn     string
 	CreatedAt  time.Time
 	LastSeenAt time.Time
 	ExpiresAt  time.Time
@@ -25,8 +29,8 @@ type Session struct {
 // CreateSession inserts a session.
 func (s *Store) CreateSession(ctx context.Context, sess Session) error {
 	_, err := s.q.ExecContext(ctx,
-		`INSERT INTO sessions (id_hash, public_id, user_id, user_agent, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		sess.IDHash, sess.PublicID, sess.UserID, sess.UserAgent, millis(sess.CreatedAt), millis(sess.LastSeenAt), millis(sess.ExpiresAt))
+		`INSERT INTO sessions (id_hash, public_id, user_id, user_agent, sign_in, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		sess.IDHash, sess.PublicID, sess.UserID, sess.UserAgent, sess.SignIn, millis(sess.CreatedAt), millis(sess.LastSeenAt), millis(sess.ExpiresAt))
 	if err != nil {
 		return fmt.Errorf("insert session: %w", err)
 	}
@@ -38,8 +42,8 @@ func (s *Store) Session(ctx context.Context, idHash string) (Session, error) {
 	sess := Session{IDHash: idHash}
 	var created, seen, expires int64
 	err := s.q.QueryRowContext(ctx,
-		`SELECT public_id, user_id, user_agent, created_at, last_seen_at, expires_at FROM sessions WHERE id_hash = $1`, idHash).
-		Scan(&sess.PublicID, &sess.UserID, &sess.UserAgent, &created, &seen, &expires)
+		`SELECT public_id, user_id, user_agent, sign_in, created_at, last_seen_at, expires_at FROM sessions WHERE id_hash = $1`, idHash).
+		Scan(&sess.PublicID, &sess.UserID, &sess.UserAgent, &sess.SignIn, &created, &seen, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, ErrNotFound
 	}
@@ -79,7 +83,7 @@ func (s *Store) DeleteUserSessions(ctx context.Context, userID int64, keep strin
 // most recently used first.
 func (s *Store) UserSessions(ctx context.Context, userID int64, now time.Time) ([]Session, error) {
 	rows, err := s.q.QueryContext(ctx,
-		`SELECT id_hash, public_id, user_agent, created_at, last_seen_at, expires_at FROM sessions
+		`SELECT id_hash, public_id, user_agent, sign_in, created_at, last_seen_at, expires_at FROM sessions
 		 WHERE user_id = $1 AND expires_at > $2 ORDER BY last_seen_at DESC, created_at DESC`, userID, millis(now))
 	if err != nil {
 		return nil, fmt.Errorf("select sessions: %w", err)
@@ -89,7 +93,7 @@ func (s *Store) UserSessions(ctx context.Context, userID int64, now time.Time) (
 	for rows.Next() {
 		sess := Session{UserID: userID}
 		var created, seen, expires int64
-		if err := rows.Scan(&sess.IDHash, &sess.PublicID, &sess.UserAgent, &created, &seen, &expires); err != nil {
+		if err := rows.Scan(&sess.IDHash, &sess.PublicID, &sess.UserAgent, &sess.SignIn, &created, &seen, &expires); err != nil {
 			return nil, fmt.Errorf("scan session: %w", err)
 		}
 		sess.CreatedAt, sess.LastSeenAt, sess.ExpiresAt = fromMillis(created), fromMillis(seen), fromMillis(expires)

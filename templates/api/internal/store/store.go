@@ -154,10 +154,10 @@ func (s *Store) Close() error {
 }
 
 // DeleteExpired removes what can no longer be used (sessions, refresh
-// tokens, sign-ins with a provider or waiting for a second factor), so the
-// tables do not grow forever.
+// tokens, sign-ins with a provider or waiting for a second factor, passkey
+// ceremonies), so the tables do not grow forever.
 func (s *Store) DeleteExpired(ctx context.Context, now time.Time) error {
-	for _, table := range []string{"oauth_flows", "mfa_pending"} {
+	for _, table := range []string{"oauth_flows", "mfa_pending", "webauthn_ceremonies"} {
 		if _, err := s.q.ExecContext(ctx, `DELETE FROM `+table+` WHERE expires_at <= $1`, millis(now)); err != nil {
 			return fmt.Errorf("delete expired %s: %w", table, err)
 		}

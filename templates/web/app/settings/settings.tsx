@@ -7,11 +7,13 @@ import { useActionState, useCallback, useState } from "react";
 import { AsyncButton } from "@/components/async-button";
 import { ConnectedAccounts } from "@/components/connected-accounts";
 import { Field } from "@/components/field";
+import { Passkeys } from "@/components/passkeys";
 import { PasswordStrength } from "@/components/password-strength";
 import { TwoFactor } from "@/components/two-factor";
 import { ErrorMessage, Loading, useSignedInData } from "@/components/signed-in";
+import { useProviders } from "@/components/social-sign-in";
 import { VerifyBanner } from "@/components/verify-banner";
-import { api, toApiError, type ApiError, type Session, type User } from "@/lib/api";
+import { api, toApiError, type ApiError, type Provider, type Session, type User } from "@/lib/api";
 import { minPasswordLength } from "@/lib/password-rules";
 
 type Data = {
@@ -26,12 +28,13 @@ async function load(): Promise<Data> {
 
 /**
  * The account's settings: where it is signed in (each session can be
- * signed out from here), the providers it signs in with, two-factor
- * authentication, its password, and deleting it. initial is what the
- * server loaded; when it is null the browser loads it.
+ * signed out from here), the providers and passkeys it signs in with,
+ * two-factor authentication, its password, and deleting it. initial is what
+ * the server loaded; when it is null the browser loads it.
  */
 export function Settings({ initial }: { initial: Data | null }) {
   const { data, setData, error, fail } = useSignedInData(initial, load);
+  const providers = useProviders();
 
   const reloadSessions = useCallback(() => {
     api.listSessions().then((sessions) => setData((d) => d && { ...d, sessions }), fail);
@@ -59,9 +62,16 @@ export function Settings({ initial }: { initial: Data | null }) {
       {error && <ErrorMessage error={error} />}
 
       <h2>Where you are signed in</h2>
-      <SessionList sessions={sessions} onChanged={reloadSessions} onError={fail} />
+      <SessionList
+        sessions={sessions}
+        providers={providers}
+        onChanged={reloadSessions}
+        onError={fail}
+      />
 
-      <ConnectedAccounts onError={fail} />
+      <ConnectedAccounts providers={providers} onError={fail} />
+
+      <Passkeys onError={fail} />
 
       <TwoFactor onError={fail} />
 
@@ -73,10 +83,12 @@ export function Settings({ initial }: { initial: Data | null }) {
 
 function SessionList({
   sessions,
+  providers,
   onChanged,
   onError,
 }: {
   sessions: Session[];
+  providers: Provider[];
   onChanged: () => void;
   onError: (err: unknown) => void;
 }) {
@@ -94,7 +106,13 @@ function SessionList({
       </thead>
       <tbody>
         {sessions.map((s) => (
-          <SessionRow key={s.id} session={s} onChanged={onChanged} onError={onError} />
+          <SessionRow
+            key={s.id}
+            session={s}
+            method={describeSignIn(s, providers)}
+            onChanged={onChanged}
+            onError={onError}
+          />
         ))}
       </tbody>
     </table>
@@ -103,10 +121,13 @@ function SessionList({
 
 function SessionRow({
   session,
+  method,
   onChanged,
   onError,
 }: {
   session: Session;
+  /** How it signed in, in words; null when the API does not say. */
+  method: string | null;
   onChanged: () => void;
   onError: (err: unknown) => void;
 }) {
@@ -116,6 +137,7 @@ function SessionRow({
       <td>
         <span title={session.user_agent}>{describeDevice(session.user_agent)}</span>
         {session.current && <strong className="badge">This device</strong>}
+        {method && <span className="muted session-method">{method}</span>}
       </td>
       <td>{formatTime(session.created_at)}</td>
       <td>{formatTime(session.last_seen_at)}</td>
@@ -223,6 +245,28 @@ function AccountForm({ onSessionsChanged }: { onSessionsChanged: () => void }) {
       </div>
     </form>
   );
+}
+
+const secondFactors: Record<string, string> = {
+  totp: "an authenticator app",
+  recovery_code: "a recovery code",
+};
+
+/**
+ * How a session signed in, in words: "Signed in with GitHub and a recovery
+ * code". A provider no longer configured is named by its id.
+ */
+function describeSignIn(session: Session, providers: Provider[]): string | null {
+  const { method, second_factor } = session;
+  if (!method) {
+    return null;
+  }
+  const first =
+    method === "password" || method === "passkey"
+      ? `a ${method}`
+      : (providers.find((p) => p.id === method)?.name ?? method);
+  const second = second_factor ? secondFactors[second_factor] : undefined;
+  return `Signed in with ${first}${second ? ` and ${second}` : ""}`;
 }
 
 /** A short name for a User-Agent: "Firefox on Linux". */

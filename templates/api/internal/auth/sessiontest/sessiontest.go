@@ -23,7 +23,7 @@ func Run(t *testing.T, st *store.Store, sessions auth.SessionStore) {
 	s := &auth.Sessions{Store: sessions, IdleTimeout: time.Hour, Lifetime: 3 * time.Hour, Now: func() time.Time { return now }}
 	u, _ := st.CreateUser(ctx, "a@example.com", "h", now)
 
-	id, _, err := s.Create(ctx, u.ID, "Test/1.0")
+	id, _, err := s.Create(ctx, u.ID, "Test/1.0", "passkey")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func Run(t *testing.T, st *store.Store, sessions auth.SessionStore) {
 		t.Fatalf("no session stored under SHA-256(id): %v", err)
 	}
 
-	if got, err := s.Get(ctx, id); err != nil || got.UserID != u.ID || got.UserAgent != "Test/1.0" || got.PublicID == "" {
+	if got, err := s.Get(ctx, id); err != nil || got.UserID != u.ID || got.UserAgent != "Test/1.0" || got.SignIn != "passkey" || got.PublicID == "" {
 		t.Fatalf("Get = %+v, %v", got, err)
 	}
 	if _, err := s.Get(ctx, id+"x"); !errors.Is(err, auth.ErrNoSession) {
@@ -61,22 +61,22 @@ func Run(t *testing.T, st *store.Store, sessions auth.SessionStore) {
 	}
 
 	// Idle timeout.
-	id2, _, _ := s.Create(ctx, u.ID, "Test/1.0")
+	id2, _, _ := s.Create(ctx, u.ID, "Test/1.0", "passkey")
 	now = now.Add(time.Hour)
 	if _, err := s.Get(ctx, id2); !errors.Is(err, auth.ErrNoSession) {
 		t.Fatalf("idle session still valid: %v", err)
 	}
 
 	// Revoke and RevokeAll.
-	id3, _, _ := s.Create(ctx, u.ID, "Test/1.0")
-	id4, _, _ := s.Create(ctx, u.ID, "Test/1.0")
+	id3, _, _ := s.Create(ctx, u.ID, "Test/1.0", "passkey")
+	id4, _, _ := s.Create(ctx, u.ID, "Test/1.0", "passkey")
 	if err := s.Revoke(ctx, id3); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Get(ctx, id3); !errors.Is(err, auth.ErrNoSession) {
 		t.Fatal("revoked session still valid")
 	}
-	id5, _, _ := s.Create(ctx, u.ID, "")
+	id5, _, _ := s.Create(ctx, u.ID, "", "password")
 	if err := s.RevokeAll(ctx, u.ID, id5); err != nil {
 		t.Fatal(err)
 	}
