@@ -66,6 +66,6 @@ var defaultLimits = Limits{
 	Register:           Limit{Events: 10, Per: Duration(time.Hour)},
 	Mail:               Limit{Events: 5, Per: Duration(time.Hour)},
 	OAuth:              Limit{Events: 30, Per: Duration(time.Minute)},
-	Passkey:            Limit{Events: 30, Per: Duration(time.Minute)},
+	Passkey:            Limit{Events: 60, Per: Duration(time.Minute)},
 	HashQueuePerCPU:    4,
 }

@@ -98,17 +98,19 @@ func (a *Accounts) ResetPassword(ctx context.Context, token, password string, c 
 		if !u.EmailVerified {
 			// Nobody had proved the address before this mail reached its
 			// owner: whoever made the account may not own it, so what they
-			// attached (a provider's account, a passkey, an authenticator
-			// app) goes.
+			// attached (a provider's account, an authenticator app) goes.
 			if err := tx.DeleteIdentities(ctx, userID); err != nil {
-				return err
-			}
-			if err := tx.DeletePasskeys(ctx, userID); err != nil {
 				return err
 			}
 			if err := tx.DeleteTOTP(ctx, userID); err != nil {
 				return err
 			}
+		}
+		// So do the passkeys added before the address was verified, even
+		// if it is now: the owner may have clicked the verification link
+		// of an account someone else made in their name.
+		if err := tx.DeleteUnprovenPasskeys(ctx, userID); err != nil {
+			return err
 		}
 		if err := tx.SetPassword(ctx, userID, hash); err != nil {
 			return err

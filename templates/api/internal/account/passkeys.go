@@ -10,7 +10,7 @@ import (
 	"log/slog"
 	"strings"
 	"time"
-	"unicode/utf8"
+	"unicode"
 
 	"github.com/go-webauthn/webauthn/protocol"
 	"github.com/go-webauthn/webauthn/webauthn"
@@ -74,6 +74,7 @@ func (a *Accounts) passkeysOn() error {
 
 // passkeyUser is a user as go-webauthn sees one.
 type passkeyUser struct {
+	verified    bool
 	handle      []byte
 	email       string
 	credentials []webauthn.Credential
@@ -97,7 +98,7 @@ func (a *Accounts) loadPasskeyUser(ctx context.Context, userID int64) (*passkeyU
 	if err != nil {
 		return nil, err
 	}
-	pu := &passkeyUser{email: u.Email}
+	pu := &passkeyUser{email: u.Email, verified: u.EmailVerified}
 	if pu.handle, err = base64.RawURLEncoding.DecodeString(handle); err != nil {
 		return nil, fmt.Errorf("user %d: webauthn handle: %w", userID, err)
 	}
@@ -189,7 +190,7 @@ func (a *Accounts) FinishPasskeyRegistration(ctx context.Context, userID int64, 
 	}
 	p, err := a.store.CreatePasskey(ctx, store.Passkey{
 		UserID: userID, CredentialID: base64.RawURLEncoding.EncodeToString(cred.ID), Name: passkeyName(name),
-		Credential: string(data), SignCount: cred.Authenticator.SignCount, CreatedAt: a.now(),
+		Credential: string(data), SignCount: cred.Authenticator.SignCount, Unproven: !u.verified, CreatedAt: a.now(),
 	})
 	if err != nil {
 		return store.Passkey{}, err
@@ -198,13 +199,17 @@ func (a *Accounts) FinishPasskeyRegistration(ctx context.Context, userID int64, 
 	return p, nil
 }
 
-// passkeyName is name as a passkey's name: trimmed, at most maxPasskeyName
-// characters, defaultPasskeyName if empty.
+// passkeyName is name as a passkey's name: printable characters only,
+// spaces collapsed, at most maxPasskeyName characters, defaultPasskeyName
+// if nothing is left.
 func passkeyName(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsPrint(r) || unicode.IsSpace(r) {
+			return r
+		}
+		return -1
+	}, strings.ToValidUTF8(name, ""))
 	name = strings.Join(strings.Fields(name), " ")
-	if !utf8.ValidString(name) {
-		name = strings.ToValidUTF8(name, "")
-	}
 	if r := []rune(name); len(r) > maxPasskeyName {
 		name = string(r[:maxPasskeyName])
 	}
@@ -243,22 +248,29 @@ func (a *Accounts) BeginPasskeySignIn(ctx context.Context, c Client) (string, *p
 // counted as a failed sign-in from the client: ErrInvalidCeremony,
 // ErrInvalidPasskey.
 func (a *Accounts) FinishPasskeySignIn(ctx context.Context, ceremony string, credential []byte, c Client) (store.User, error) {
+	if err := a.passkeysOn(); err != nil {
+		return store.User{}, err
+	}
 	events := a.signInEvents("", c.Key)
 	if err := a.count(ctx, c, events...); err != nil {
 		return store.User{}, err
 	}
 	u, err := a.finishPasskeySignIn(ctx, ceremony, credential, c)
 	if err != nil {
+		if !errors.Is(err, ErrInvalidCeremony) && !errors.Is(err, ErrInvalidPasskey) {
+			// Not the client's failure: its attempt is given back.
+			err = errors.Join(err, undoAll(ctx, events...))
+		}
 		return store.User{}, err
 	}
 	SecurityEvent(ctx, a.log, c.Addr, "passkey_login", slog.Int64("user_id", u.ID))
+	// The ceremony ended: it no longer holds a row, and a client whose
+	// users sign in often is not limited for it.
+	events = append(events, counted{"passkey", a.limits.passkey, c.Key})
 	return u, a.forgiveSignIn(ctx, events)
 }
 
 func (a *Accounts) finishPasskeySignIn(ctx context.Context, ceremony string, credential []byte, c Client) (store.User, error) {
-	if err := a.passkeysOn(); err != nil {
-		return store.User{}, err
-	}
 	session, err := a.consumeCeremony(ctx, ceremony, "login", 0)
 	if err != nil {
 		return store.User{}, err
@@ -269,18 +281,25 @@ func (a *Accounts) finishPasskeySignIn(ctx context.Context, ceremony string, cre
 	}
 	var owner *passkeyUser
 	var userID int64
+	var storeErr error // the database's failure, not the answer's
 	findOwner := func(rawID, userHandle []byte) (webauthn.User, error) {
 		id, err := a.store.UserByWebAuthnHandle(ctx, base64.RawURLEncoding.EncodeToString(userHandle))
-		if err != nil {
-			return nil, err
+		if err == nil {
+			owner, err = a.loadPasskeyUser(ctx, id)
 		}
-		if owner, err = a.loadPasskeyUser(ctx, id); err != nil {
+		if err != nil {
+			if !errors.Is(err, store.ErrNotFound) {
+				storeErr = err
+			}
 			return nil, err
 		}
 		userID = id
 		return owner, nil
 	}
 	cred, err := a.relyingParty.ValidateDiscoverableLogin(findOwner, session, parsed)
+	if storeErr != nil {
+		return store.User{}, storeErr
+	}
 	if err != nil {
 		return store.User{}, a.passkeyRefused(ctx, c, userID, err)
 	}

@@ -144,7 +144,7 @@ var DefaultLimits = Limits{
 	// scaffold:line OAuth:              {{.Limits.OAuth.Go}},
 	OAuth: ratelimit.Limit{Events: 30, Per: 1 * time.Minute},
 	// scaffold:line Passkey:            {{.Limits.Passkey.Go}},
-	Passkey: ratelimit.Limit{Events: 30, Per: 1 * time.Minute},
+	Passkey: ratelimit.Limit{Events: 60, Per: 1 * time.Minute},
 }
 
 // Config is the API's whole configuration.

@@ -274,6 +274,7 @@ func TestProviderSignInAsksForTheSecondFactor(t *testing.T) {
 	if done.User.Email != alice.Email || done.ReturnTo != "/settings" {
 		t.Fatalf("after the code: %+v", done)
 	}
+	wantSignIn(t, b, "oidc", "totp")
 }
 
 // scaffold:if .BearerTokens

@@ -389,6 +389,7 @@ func TestLastLoginMethodStays(t *testing.T) {
 	e, gh := githubEnv(t, nil, ghAccount(1, "octocat", "octo@example.com", true), ghAccount(2, "second", "second@example.com", true))
 	c := e.client()
 	c.finishOAuth("github", gh.SignIn(t, c.startOAuth(t, "github", nil).String(), "octocat", false)).want(t, http.StatusOK)
+	wantSignIn(t, c, "github", "")
 	var ids struct {
 		Identities []identityJSON `json:"identities"`
 	}
@@ -405,6 +406,10 @@ func TestLastLoginMethodStays(t *testing.T) {
 	c.do("DELETE", "/api/auth/identities/"+first, nil).want(t, http.StatusNoContent)
 	second := strconv.FormatInt(ids.Identities[1].ID, 10)
 	c.do("DELETE", "/api/auth/identities/"+second, nil).wantError(t, http.StatusConflict, "last_login_method")
+
+	// A passkey is a way to sign in too.
+	newDevice(t).register(c, "").want(t, http.StatusCreated)
+	c.do("DELETE", "/api/auth/identities/"+second, nil).want(t, http.StatusNoContent)
 }
 
 func TestOAuthIsLimited(t *testing.T) {

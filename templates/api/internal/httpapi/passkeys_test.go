@@ -28,6 +28,9 @@ type device struct {
 	rp   virtualwebauthn.RelyingParty
 	auth virtualwebauthn.Authenticator
 	cred virtualwebauthn.Credential
+	// noCounter makes it an authenticator that keeps no signature
+	// counter (always 0), as synced passkeys do.
+	noCounter bool
 }
 
 // newDevice returns an authenticator with a new key, used from the web
@@ -114,7 +117,9 @@ func (d *device) assertion(c *client) (ceremony, answer string) {
 	if len(opts.AllowCredentials) != 0 {
 		d.t.Fatalf("sign-in options name credentials: %v", opts.AllowCredentials)
 	}
-	d.cred.Counter++
+	if !d.noCounter {
+		d.cred.Counter++
+	}
 	return ceremony, virtualwebauthn.CreateAssertionResponse(d.rp, d.auth, d.cred, *opts)
 }
 
@@ -221,6 +226,46 @@ func TestPasskeySkipsSecondFactor(t *testing.T) {
 		t.Fatalf("signed in as %+v", me.User)
 	}
 	b.do("GET", "/api/auth/me", nil).want(t, http.StatusOK)
+}
+
+// TestSyncedPasskey: a passkey kept by a password manager or a platform's
+// keychain has no counter (0 every time), and signs in again and again.
+func TestSyncedPasskey(t *testing.T) {
+	e := newTestEnv(t, nil)
+	c, _ := e.signedIn()
+	d := newDevice(t)
+	d.noCounter = true
+	var added struct {
+		Passkey passkeyJSON `json:"passkey"`
+	}
+	d.register(c, "1Password\x00\u202e\n vault").want(t, http.StatusCreated).decode(t, &added)
+	if added.Passkey.Name != "1Password vault" {
+		t.Fatalf("name %q", added.Passkey.Name)
+	}
+	for range 3 {
+		d.signIn(e.client()).want(t, http.StatusOK)
+	}
+}
+
+// TestResetRemovesUnprovenPasskeys: someone registers with another's
+// address and adds a passkey; the address's owner verifies it (the mail
+// came to them) and resets the password. The passkey added before the
+// address was proven goes; one added after it stays.
+func TestResetRemovesUnprovenPasskeys(t *testing.T) {
+	e := newTestEnv(t, nil)
+	box := e.withMail()
+	c, email := e.signedIn()
+	squatter := newDevice(t)
+	squatter.register(c, "").want(t, http.StatusCreated)
+	_, verify := box.next(t).link(t, "/verify-email")
+	e.client().do("POST", "/api/auth/email/verify", map[string]string{"token": verify}).want(t, http.StatusNoContent)
+	owner := newDevice(t)
+	owner.register(c, "").want(t, http.StatusCreated)
+
+	token := e.resetLink(t, box, email)
+	e.client().do("POST", "/api/auth/password/reset", map[string]string{"token": token, "password": "a brand new passphrase"}).want(t, http.StatusNoContent)
+	squatter.signIn(e.client()).wantError(t, http.StatusUnauthorized, "invalid_credentials")
+	owner.signIn(e.client()).want(t, http.StatusOK)
 }
 
 func TestPasskeyRefused(t *testing.T) {

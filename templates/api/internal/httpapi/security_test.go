@@ -223,12 +223,14 @@ func TestBadInputNeverFails(t *testing.T) {
 		{`{"email":"` + strings.Repeat("a", 100_000) + `@example.com","password":"password1"}`, ""},
 		{`{"email":"\u0000@example.com","password":"password1"}`, ""},
 		{`{"title":"\u0000","body":"a\u0000b"}`, ""},
+		{`{"ceremony":"\u0000","credential":{"id":"\u0000","response":{}},"name":"a\u0000b"}`, ""},
+		{`{"ceremony":"x","credential":"` + strings.Repeat("A", 100_000) + `"}`, ""},
 		{`{"email":"ü🙂@例え.jp","password":"` + strings.Repeat("🙂", 200) + `"}`, ""},
 		{`{"email":"\ud800@example.com","password":"\udfff\udfff\udfff\udfff"}`, ""},
 		{"{\"email\":\"\xff\xfe@example.com\",\"password\":\"password1\"}", ""},
 	}
-	// scaffold:line paths := []string{"/api/auth/register", "/api/auth/login", "/api/notes"{{if .BearerTokens}}, "/api/auth/token", "/api/auth/token/refresh"{{end}}}
-	paths := []string{"/api/auth/register", "/api/auth/login", "/api/notes", "/api/auth/token", "/api/auth/token/refresh"}
+	// scaffold:line paths := []string{"/api/auth/register", "/api/auth/login", "/api/notes", "/api/auth/passkeys/register", "/api/auth/passkeys/login"{{if .BearerTokens}}, "/api/auth/token", "/api/auth/token/refresh"{{end}}}
+	paths := []string{"/api/auth/register", "/api/auth/login", "/api/notes", "/api/auth/passkeys/register", "/api/auth/passkeys/login", "/api/auth/token", "/api/auth/token/refresh"}
 	for _, path := range paths {
 		for _, b := range bodies {
 			r := signed.do("POST", path, b.body)

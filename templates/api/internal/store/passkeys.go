@@ -20,7 +20,10 @@ type Passkey struct {
 	Credential string
 	// SignCount is the authenticator's signature counter at the last
 	// sign-in (0 if it keeps none).
-	SignCount  uint32
+	SignCount uint32
+	// Unproven is true for a passkey added while the account's address
+	// was not verified.
+	Unproven   bool
 	CreatedAt  time.Time
 	LastUsedAt time.Time // zero if never used
 }
@@ -62,9 +65,9 @@ func (s *Store) UserByWebAuthnHandle(ctx context.Context, handle string) (int64,
 // its credential id is stored already.
 func (s *Store) CreatePasskey(ctx context.Context, p Passkey) (Passkey, error) {
 	err := s.q.QueryRowContext(ctx,
-		`INSERT INTO passkeys (user_id, credential_id, name, credential, sign_count, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+		`INSERT INTO passkeys (user_id, credential_id, name, credential, sign_count, unproven, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
 		 ON CONFLICT (credential_id) DO NOTHING RETURNING id`,
-		p.UserID, p.CredentialID, p.Name, p.Credential, int64(p.SignCount), millis(p.CreatedAt)).Scan(&p.ID)
+		p.UserID, p.CredentialID, p.Name, p.Credential, int64(p.SignCount), p.Unproven, millis(p.CreatedAt)).Scan(&p.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Passkey{}, ErrPasskeyTaken
 	}
@@ -75,7 +78,7 @@ func (s *Store) CreatePasskey(ctx context.Context, p Passkey) (Passkey, error) {
 	return p, nil
 }
 
-const passkeyColumns = `id, user_id, credential_id, name, credential, sign_count, created_at, last_used_at`
+const passkeyColumns = `id, user_id, credential_id, name, credential, sign_count, unproven, created_at, last_used_at`
 
 // Passkeys returns the user's passkeys, oldest first.
 func (s *Store) Passkeys(ctx context.Context, userID int64) ([]Passkey, error) {
@@ -93,7 +96,7 @@ func (s *Store) passkeys(ctx context.Context, query string, args ...any) ([]Pass
 		var p Passkey
 		var count, created int64
 		var used sql.NullInt64
-		if err := rows.Scan(&p.ID, &p.UserID, &p.CredentialID, &p.Name, &p.Credential, &count, &created, &used); err != nil {
+		if err := rows.Scan(&p.ID, &p.UserID, &p.CredentialID, &p.Name, &p.Credential, &count, &p.Unproven, &created, &used); err != nil {
 			return nil, fmt.Errorf("select passkeys: %w", err)
 		}
 		p.SignCount, p.CreatedAt = uint32(count), fromMillis(created)
@@ -135,9 +138,10 @@ func (s *Store) DeletePasskey(ctx context.Context, userID, id int64) error {
 	return changedOne(res, "delete passkey")
 }
 
-// DeletePasskeys deletes every passkey of userID.
-func (s *Store) DeletePasskeys(ctx context.Context, userID int64) error {
-	if _, err := s.q.ExecContext(ctx, `DELETE FROM passkeys WHERE user_id = $1`, userID); err != nil {
+// DeleteUnprovenPasskeys deletes the passkeys of userID added while its
+// address was not verified.
+func (s *Store) DeleteUnprovenPasskeys(ctx context.Context, userID int64) error {
+	if _, err := s.q.ExecContext(ctx, `DELETE FROM passkeys WHERE user_id = $1 AND unproven`, userID); err != nil {
 		return fmt.Errorf("delete passkeys: %w", err)
 	}
 	return nil

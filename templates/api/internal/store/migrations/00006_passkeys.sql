@@ -13,7 +13,9 @@ CREATE TABLE webauthn_users (
 -- A passkey, known by its credential id (base64url). credential is the
 -- public key with what the authenticator said of itself (JSON);
 -- sign_count is the authenticator's counter, which must grow at every
--- sign-in unless the authenticator keeps none (0).
+-- sign-in unless the authenticator keeps none (0). unproven is true for a
+-- passkey added before the account's address was verified: whoever added
+-- it may not own the address, and a password reset removes it.
 -- scaffold:if .SQLite
 --~CREATE TABLE passkeys (
 --~    id            INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -26,6 +28,7 @@ CREATE TABLE passkeys (
     name          TEXT   NOT NULL,
     credential    TEXT   NOT NULL,
     sign_count    BIGINT NOT NULL,
+    unproven      BOOLEAN NOT NULL,
     created_at    BIGINT NOT NULL,
     last_used_at  BIGINT
 );
