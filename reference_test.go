@@ -22,7 +22,7 @@ import (
 	"github.com/scaffoldhq/scaffold/internal/render"
 )
 
-// referenceSources returns every Go and SQL file of the reference API, by
+// referenceSources returns every Go, SQL and YAML file of the reference API, by
 // path under templates/api.
 func referenceSources(t *testing.T) map[string][]byte {
 	t.Helper()
@@ -32,7 +32,7 @@ func referenceSources(t *testing.T) map[string][]byte {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		if ext := path.Ext(p); ext == ".go" || ext == ".sql" {
+		if ext := path.Ext(p); ext == ".go" || ext == ".sql" || ext == ".yaml" {
 			files[p], err = fs.ReadFile(root, p)
 		}
 		return err
@@ -289,6 +289,7 @@ func TestNoLeakedHistory(t *testing.T) {
 // the HTTP layer to the domain, the database and the caches. Test helpers
 // (…test packages) may import what they help test.
 var layers = map[string][]string{
+	".":                   {},
 	"cmd/api":             {"*"},
 	"cmd/devidp":          {"internal/oauth/oauthtest"},
 	"internal/httpapi":    {"internal/account", "internal/auth", "internal/config", "internal/oauth", "internal/ratelimit", "internal/store"},

@@ -10,7 +10,7 @@ import (
 // Source files of the reference code (Go and SQL) are ordinary files that
 // their own tools read, build and test as they are. What differs between
 // projects is written in comments, the markers, which Render turns into a
-// template before executing it. In Go (SQL writes -- for //):
+// template before executing it. In Go (SQL writes -- for //, YAML #):
 //
 //	// scaffold:file PIPELINE     first line: the file exists only where PIPELINE holds
 //	// scaffold:if PIPELINE       the lines up to the matching else or end exist
@@ -35,7 +35,7 @@ import (
 
 // markerPrefixes maps the extension of a reference source file to its line
 // comment.
-var markerPrefixes = map[string]string{".go": "//", ".sql": "--"}
+var markerPrefixes = map[string]string{".go": "//", ".sql": "--", ".yaml": "#"}
 
 // markerPrefix returns the line comment of a reference source file at p, or
 // "" if p is not one.

@@ -201,6 +201,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.healthz)
 	mux.HandleFunc("GET /livez", livez)
+	mux.HandleFunc("GET /api/openapi.json", s.serve(s.contract))
 
 	mux.HandleFunc("POST /api/auth/register", s.serve(s.register))
 	mux.HandleFunc("POST /api/auth/login", s.serve(s.login))
