@@ -41,9 +41,11 @@ func renderProject(tb testing.TB, a project.Answers) []render.File {
 	return projecttest.Render(tb, a, goldenVersion)
 }
 
-// summarized are files written by tools (go mod tidy, npm install): a diff of
-// them reviews nothing, so golden files show their hash like a copied file's.
-var summarized = map[string]bool{"go.sum": true, "package-lock.json": true}
+// summarized are files written by tools (go mod tidy, npm install,
+// openapi-typescript from openapi.yaml, which the golden files show): a diff
+// of them reviews nothing, so golden files show their hash like a copied
+// file's.
+var summarized = map[string]bool{"go.sum": true, "package-lock.json": true, "openapi.d.ts": true}
 
 // goldenArchive is the review surface of one combination: the comment lists
 // every file with its mode and size; rendered files follow in full. Copied

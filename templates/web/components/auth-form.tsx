@@ -1,6 +1,5 @@
 "use client";
 
-import type { AuthenticationResponseJSON } from "@simplewebauthn/browser";
 import { useRouter } from "next/navigation";
 import { startTransition, useActionState, useEffect, useState } from "react";
 
@@ -8,7 +7,7 @@ import { Field } from "@/components/field";
 import { MfaForm } from "@/components/mfa-form";
 import { PasswordStrength } from "@/components/password-strength";
 import { SocialSignIn } from "@/components/social-sign-in";
-import { api, toApiError, type ApiError, type PasskeyResponse } from "@/lib/api";
+import { api, toApiError, type ApiError, type PasskeySignIn } from "@/lib/api";
 import {
   cancelPasskeyRequest,
   passkeyError,
@@ -32,7 +31,7 @@ type State = {
  * What an attempt carries: the form (with the button pressed as "intent"),
  * or the passkey the user picked among the email field's suggestions.
  */
-type Attempt = FormData | PasskeyResponse<AuthenticationResponseJSON>;
+type Attempt = FormData | PasskeySignIn;
 
 const modes = {
   // "webauthn" also offers the site's passkeys among the email suggestions.
@@ -70,7 +69,7 @@ export function AuthForm({ mode }: { mode: keyof typeof modes }) {
           await signInWithPasskey();
         } else if (mode === "register") {
           await api.register({ email, password });
-        } else if ((await api.login({ email, password })).mfa_required) {
+        } else if ("mfa_required" in (await api.login({ email, password }))) {
           return { error: null, email, mfa: true };
         }
       } catch (err) {

@@ -10,11 +10,10 @@ import {
   startAuthentication,
   startRegistration,
   WebAuthnAbortService,
-  type AuthenticationResponseJSON,
 } from "@simplewebauthn/browser";
 import { useSyncExternalStore } from "react";
 
-import { api, ApiError, toApiError, type Passkey, type PasskeyResponse, type User } from "./api";
+import { api, ApiError, toApiError, type Passkey, type PasskeySignIn, type User } from "./api";
 
 /**
  * Whether this browser can use passkeys. False while the server renders,
@@ -49,7 +48,7 @@ export async function signInWithPasskey(): Promise<User> {
  */
 export async function passkeyFromAutofill(
   cancelled: () => boolean,
-): Promise<PasskeyResponse<AuthenticationResponseJSON> | null> {
+): Promise<PasskeySignIn | null> {
   if (!(await browserSupportsWebAuthnAutofill())) {
     return null;
   }
