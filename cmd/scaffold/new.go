@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/mod/modfile"
 
 	"github.com/scaffoldhq/scaffold"
 	"github.com/scaffoldhq/scaffold/internal/gitrepo"
@@ -28,6 +29,9 @@ type newOptions struct {
 	Prompter  prompt.Prompter
 	Build     build
 	Templates fs.FS
+	// Program is how the printed commands run scaffold: "scaffold" when
+	// empty (see invocation).
+	Program string
 
 	Name     string
 	Auth     string
@@ -91,7 +95,7 @@ const newExample = `  # Ask the questions on a terminal
   scaffold new --config myapp/.scaffold.yaml --dir myapp --force`
 
 func newNewCmd(ios *IOStreams, b build, runF func(context.Context, *newOptions) error) *cobra.Command {
-	opts := &newOptions{IO: ios, Build: b, Templates: scaffold.Templates()}
+	opts := &newOptions{IO: ios, Build: b, Templates: scaffold.Templates(), Program: invocation(b)}
 	cmd := &cobra.Command{
 		Use:     "new [NAME]",
 		Short:   "Create a new project",
@@ -182,6 +186,11 @@ func runNew(ctx context.Context, opts *newOptions) error {
 	dir := opts.Dir
 	if dir == "" {
 		dir = answers.Name
+	}
+	if !opts.DryRun {
+		if err := checkOutsideScaffold(dir); err != nil {
+			return err
+		}
 	}
 	if !opts.Force && !opts.DryRun {
 		if err := checkTarget(dir); err != nil {
@@ -457,10 +466,74 @@ func checkTarget(dir string) error {
 	return nil
 }
 
+// scaffoldModule is the module path of scaffold's own source.
+const scaffoldModule = "github.com/scaffoldhq/scaffold"
+
+// checkOutsideScaffold refuses a target inside scaffold's own source tree,
+// such as a clone that `go run ./cmd/scaffold` runs from: the project would
+// join scaffold's Go module (and its go test ./...) and its git repository.
+func checkOutsideScaffold(dir string) error {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if b, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil {
+			if modfile.ModulePath(b) != scaffoldModule {
+				return nil
+			}
+			suggestion := filepath.Join("..", filepath.Base(abs))
+			if rel, err := filepath.Rel(".", filepath.Join(filepath.Dir(d), filepath.Base(abs))); err == nil {
+				suggestion = rel
+			}
+			return fmt.Errorf("%s is inside scaffold's own source (%s), where the project would become part of scaffold's Go module and git repository: create it outside, e.g. with --dir %s",
+				displayPath(dir), d, shellQuote(suggestion))
+		}
+		if filepath.Dir(d) == d {
+			return nil
+		}
+	}
+}
+
+// invocation is how to run this scaffold again: "scaffold", or, for a
+// binary that `go run` built (in the go command's temporary directory), the
+// go run command that builds it again: ./cmd/scaffold from the root of
+// scaffold's source, as in its README's quick start, else the module at
+// this version.
+func invocation(b build) string {
+	exe, err := os.Executable()
+	if err != nil || !isGoRunBinary(exe) {
+		return "scaffold"
+	}
+	if src, err := os.ReadFile("go.mod"); err == nil && modfile.ModulePath(src) == scaffoldModule {
+		return "go run ./cmd/scaffold"
+	}
+	version := "latest"
+	if strings.HasPrefix(b.Version, "v") {
+		version = b.Version
+	}
+	return "go run " + scaffoldModule + "/cmd/scaffold@" + version
+}
+
+// isGoRunBinary reports whether exe is where go run builds a command:
+// $GOTMPDIR/go-build…/b001/exe/NAME.
+func isGoRunBinary(exe string) bool {
+	dir := filepath.Dir(exe)
+	if filepath.Base(dir) != "exe" {
+		return false
+	}
+	for d := filepath.Dir(dir); d != filepath.Dir(d); d = filepath.Dir(d) {
+		if n, ok := strings.CutPrefix(filepath.Base(d), "go-build"); ok && n != "" && strings.Trim(n, "0123456789") == "" {
+			return true
+		}
+	}
+	return false
+}
+
 // equivalentCommand is the command line that gives the same project without
 // questions.
 func equivalentCommand(opts *newOptions, a project.Answers) string {
-	args := []string{"scaffold", "new", a.Name, "--auth", string(a.Auth), "--topology", string(a.Topology), "--db", string(a.DB)}
+	args := []string{"new", a.Name, "--auth", string(a.Auth), "--topology", string(a.Topology), "--db", string(a.DB)}
 	switch {
 	case a.Redis.On():
 		args = append(args, "--redis")
@@ -483,7 +556,11 @@ func equivalentCommand(opts *newOptions, a project.Answers) string {
 	for i, s := range args {
 		args[i] = shellQuote(s)
 	}
-	return strings.Join(args, " ")
+	program := opts.Program
+	if program == "" {
+		program = "scaffold"
+	}
+	return program + " " + strings.Join(args, " ")
 }
 
 // shellQuote quotes s for a POSIX shell when it needs it.

@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/scaffoldhq/scaffold"
+	"github.com/scaffoldhq/scaffold/internal/project"
 	"github.com/scaffoldhq/scaffold/internal/prompt"
 )
 
@@ -323,6 +326,70 @@ func TestExitCodes(t *testing.T) {
 	for _, tt := range tests {
 		if got := exitCode(tt.err); got != tt.want {
 			t.Errorf("exitCode(%v) = %d, want %d", tt.err, got, tt.want)
+		}
+	}
+}
+
+// A project inside scaffold's own source would join its module and its
+// repository: refused, with a directory outside to use instead.
+func TestNewRefusesScaffoldsOwnSource(t *testing.T) {
+	src := t.TempDir()
+	if err := os.WriteFile(filepath.Join(src, "go.mod"), []byte("module "+scaffoldModule+"\n\ngo 1.26\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(src)
+	for _, dir := range []string{"myapp", filepath.Join("internal", "myapp"), filepath.Join(src, "myapp")} {
+		err := checkOutsideScaffold(dir)
+		if err == nil || !strings.Contains(err.Error(), "scaffold's own source") {
+			t.Errorf("%s: %v", dir, err)
+		}
+	}
+	if err := checkOutsideScaffold("myapp"); err == nil || !strings.Contains(err.Error(), "--dir ../myapp") {
+		t.Errorf("no directory outside suggested: %v", err)
+	}
+	var out bytes.Buffer
+	opts := &newOptions{
+		IO:    &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out, Getenv: os.Getenv},
+		Build: build{Version: "v1"}, Templates: scaffold.Templates(),
+		Name: "myapp", Yes: true, NoGit: true,
+	}
+	if err := runNew(context.Background(), opts); err == nil {
+		t.Fatal("scaffold new wrote into its own source")
+	}
+	if _, err := os.Stat("myapp"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("myapp was written: %v", err)
+	}
+
+	// Next to the clone, or inside another module, is fine.
+	other := t.TempDir()
+	if err := os.WriteFile(filepath.Join(other, "go.mod"), []byte("module example.com/monorepo\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{filepath.Join(filepath.Dir(src), "myapp"), filepath.Join(other, "myapp")} {
+		if err := checkOutsideScaffold(dir); err != nil {
+			t.Errorf("%s: %v", dir, err)
+		}
+	}
+}
+
+func TestEquivalentCommandRunsThisScaffold(t *testing.T) {
+	a := project.Answers{Name: "shop", Module: "shop", Auth: project.AuthJWT, Topology: project.CrossSite, DB: project.SQLite}
+	for program, want := range map[string]string{
+		"":                      "scaffold new shop --auth jwt --topology cross-site --db sqlite --dir ../shop",
+		"go run ./cmd/scaffold": "go run ./cmd/scaffold new shop --auth jwt --topology cross-site --db sqlite --dir ../shop",
+	} {
+		if got := equivalentCommand(&newOptions{Program: program, Dir: "../shop"}, a); got != want {
+			t.Errorf("Program %q: %s, want %s", program, got, want)
+		}
+	}
+	for exe, want := range map[string]bool{
+		"/tmp/go-build1234/b001/exe/scaffold":        true,
+		"/tmp/go-build1234/b001/scaffold.test":       false,
+		"/usr/local/bin/scaffold":                    false,
+		"/home/me/go-build-tools/exe/scaffold-other": false,
+	} {
+		if got := isGoRunBinary(exe); got != want {
+			t.Errorf("isGoRunBinary(%s) = %v", exe, got)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { startTransition, useActionState, useEffect, useState } from "react";
 
 import { Field } from "@/components/field";
+import { FormError } from "@/components/form-error";
 import { MfaForm } from "@/components/mfa-form";
 import { PasswordStrength } from "@/components/password-strength";
 import { SocialSignIn } from "@/components/social-sign-in";
@@ -61,6 +62,8 @@ export function AuthForm({ mode }: { mode: keyof typeof modes }) {
         router.replace("/dashboard");
         return { error: null, email: prev.email, signedIn: true };
       }
+      // The form is emptied after each submission: so is the meter.
+      setPassword("");
       const email = String(attempt.get("email") ?? "");
       const password = String(attempt.get("password") ?? "");
       const withPasskey = attempt.get("intent") === "passkey";
@@ -154,11 +157,7 @@ export function AuthForm({ mode }: { mode: keyof typeof modes }) {
             />
           )}
         </Field>
-        {state.error && (
-          <p role="alert" className="alert">
-            {state.error.message}
-          </p>
-        )}
+        <FormError error={state.error} fields={["email", "password"]} />
         {/* The name stays the same while pending; aria-busy shows a spinner. */}
         <button
           type="submit"

@@ -126,6 +126,23 @@ func TestCORS(t *testing.T) {
 	if vary := send("GET", "https://evil.example", false).Header().Values("Vary"); !strings.Contains(strings.Join(vary, ","), "Origin") {
 		t.Errorf("Vary = %q", vary)
 	}
+	// A web app at an unlisted address (here another port) shows up in the
+	// log at WARN, with the variable to set; a listed one does not.
+	send("OPTIONS", "http://localhost:3001", true)
+	var refused []map[string]any
+	for _, l := range e.logLines(t) {
+		if msg, _ := l["msg"].(string); strings.Contains(msg, "APP_ORIGINS") {
+			refused = append(refused, l)
+		}
+	}
+	if len(refused) == 0 || refused[len(refused)-1]["origin"] != "http://localhost:3001" || refused[len(refused)-1]["level"] != "WARN" {
+		t.Errorf("refused origin logged as %v", refused)
+	}
+	for _, l := range refused {
+		if l["origin"] == "https://app.example.com" || l["origin"] == "http://localhost:3000" {
+			t.Errorf("a listed origin logged as refused: %v", l)
+		}
+	}
 	// scaffold:else
 	//~	// Not even the web app's own origin gets CORS headers.
 	//~	noCORS("web origin", send("GET", "https://app.example.com", false))

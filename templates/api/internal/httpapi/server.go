@@ -187,7 +187,7 @@ func (s *Server) Handler() http.Handler {
 	h = s.csrf(h)
 	h = limitBody(h)
 	// scaffold:if .CORS
-	h = cors(s.cfg.Origins, h)
+	h = cors(s.cfg.Origins, s.log, h)
 	// scaffold:end
 	h = securityHeaders(s.cfg.Production, h)
 	h = s.recoverPanics(h)

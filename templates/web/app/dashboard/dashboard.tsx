@@ -7,6 +7,7 @@ import Link from "next/link";
 
 import { AsyncButton } from "@/components/async-button";
 import { Field } from "@/components/field";
+import { FormError } from "@/components/form-error";
 import { ErrorMessage, Loading, useSignedInData } from "@/components/signed-in";
 import { VerifyBanner } from "@/components/verify-banner";
 import { api, toApiError, type ApiError, type Note, type NotePage, type User } from "@/lib/api";
@@ -42,7 +43,7 @@ export function Dashboard({ initial }: { initial: Data | null }) {
         <div>
           <h1>Dashboard</h1>
           <p className="muted">
-            Signed in as <strong>{data.user.email}</strong>
+            Signed in as <strong className="email">{data.user.email}</strong>
           </p>
         </div>
         <div className="actions">
@@ -201,7 +202,7 @@ function NoteForm({
           <textarea {...control} rows={3} maxLength={10000} defaultValue={state.body} />
         )}
       </Field>
-      {state.error && <ErrorMessage error={state.error} />}
+      <FormError error={state.error} fields={["title", "body"]} />
       <button type="submit" disabled={pending} aria-busy={pending}>
         Add note
       </button>

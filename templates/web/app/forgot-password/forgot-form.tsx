@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 
 import { Field } from "@/components/field";
+import { FormError } from "@/components/form-error";
 import { api, toApiError, type ApiError } from "@/lib/api";
 
 type State = { error: ApiError | null; sent: string | null; email: string };
@@ -35,11 +36,7 @@ export function ForgotForm() {
           <input {...control} type="email" autoComplete="email" required defaultValue={state.email} />
         )}
       </Field>
-      {state.error && (
-        <p role="alert" className="alert">
-          {state.error.message}
-        </p>
-      )}
+      <FormError error={state.error} fields={["email"]} />
       <button type="submit" disabled={pending} aria-busy={pending}>
         Send reset link
       </button>

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useActionState, useState } from "react";
 
 import { Field } from "@/components/field";
+import { FormError } from "@/components/form-error";
 import { PasswordStrength } from "@/components/password-strength";
 import { useStripTokenFromUrl } from "@/components/use-link-token";
 import { api, toApiError, type ApiError } from "@/lib/api";
@@ -16,6 +17,8 @@ export function ResetForm({ token }: { token: string }) {
   const [password, setPassword] = useState("");
   const [error, formAction, pending] = useActionState(
     async (_prev: ApiError | null, form: FormData): Promise<ApiError | null> => {
+      // The form is emptied after each submission: so is the meter.
+      setPassword("");
       try {
         await api.resetPassword(token, String(form.get("password") ?? ""));
       } catch (err) {
@@ -30,6 +33,8 @@ export function ResetForm({ token }: { token: string }) {
   return (
     <form action={formAction} className="form" noValidate>
       <p className="muted">Setting a new password signs you out on every device.</p>
+      {/* For password managers, which save a password with its username. */}
+      <input type="text" name="username" autoComplete="username" value="" readOnly hidden />
       <Field
         name="password"
         label="New password"
@@ -47,16 +52,13 @@ export function ResetForm({ token }: { token: string }) {
           />
         )}
       </Field>
-      {error && (
+      {error?.code === "invalid_token" ? (
         <p role="alert" className="alert">
-          {error.message}
-          {error.code === "invalid_token" && (
-            <>
-              {" "}
-              <Link href="/forgot-password">Ask for a new link</Link>.
-            </>
-          )}
+          This link is invalid, used or expired.{" "}
+          <Link href="/forgot-password">Ask for a new link</Link>.
         </p>
+      ) : (
+        <FormError error={error} fields={["password"]} />
       )}
       <button type="submit" disabled={pending} aria-busy={pending}>
         Set new password

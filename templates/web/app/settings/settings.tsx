@@ -7,6 +7,7 @@ import { useActionState, useCallback, useState } from "react";
 import { AsyncButton } from "@/components/async-button";
 import { ConnectedAccounts } from "@/components/connected-accounts";
 import { Field } from "@/components/field";
+import { FormError } from "@/components/form-error";
 import { Passkeys } from "@/components/passkeys";
 import { PasswordStrength } from "@/components/password-strength";
 import { TwoFactor } from "@/components/two-factor";
@@ -51,7 +52,7 @@ export function Settings({ initial }: { initial: Data | null }) {
         <div>
           <h1>Settings</h1>
           <p className="muted">
-            Signed in as <strong>{user.email}</strong>
+            Signed in as <strong className="email">{user.email}</strong>
           </p>
         </div>
         <Link href="/dashboard">Back to the dashboard</Link>
@@ -76,7 +77,7 @@ export function Settings({ initial }: { initial: Data | null }) {
       <TwoFactor onError={fail} />
 
       <h2>Password</h2>
-      <AccountForm onSessionsChanged={reloadSessions} />
+      <AccountForm email={user.email} onSessionsChanged={reloadSessions} />
     </section>
   );
 }
@@ -93,29 +94,31 @@ function SessionList({
   onError: (err: unknown) => void;
 }) {
   return (
-    <table className="sessions">
-      <thead>
-        <tr>
-          <th scope="col">Device</th>
-          <th scope="col">Signed in</th>
-          <th scope="col">Last active</th>
-          <th scope="col">
-            <span className="visually-hidden">Action</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {sessions.map((s) => (
-          <SessionRow
-            key={s.id}
-            session={s}
-            method={describeSignIn(s, providers)}
-            onChanged={onChanged}
-            onError={onError}
-          />
-        ))}
-      </tbody>
-    </table>
+    <div className="table-scroll">
+      <table className="sessions">
+        <thead>
+          <tr>
+            <th scope="col">Device</th>
+            <th scope="col">Signed in</th>
+            <th scope="col">Last active</th>
+            <th scope="col">
+              <span className="visually-hidden">Action</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {sessions.map((s) => (
+            <SessionRow
+              key={s.id}
+              session={s}
+              method={describeSignIn(s, providers)}
+              onChanged={onChanged}
+              onError={onError}
+            />
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -167,7 +170,13 @@ type AccountState = { error: ApiError | null; changed: boolean };
  * Changing the password and deleting the account both need the current
  * password: one form, one "Current password" field, two buttons.
  */
-function AccountForm({ onSessionsChanged }: { onSessionsChanged: () => void }) {
+function AccountForm({
+  email,
+  onSessionsChanged,
+}: {
+  email: string;
+  onSessionsChanged: () => void;
+}) {
   const router = useRouter();
   const [newPassword, setNewPassword] = useState("");
   const [state, formAction, pending] = useActionState(
@@ -198,6 +207,8 @@ function AccountForm({ onSessionsChanged }: { onSessionsChanged: () => void }) {
 
   return (
     <form action={formAction} className="form" noValidate>
+      {/* For password managers, which save a password with its username. */}
+      <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />
       <Field
         name="current_password"
         label="Current password"
@@ -223,7 +234,7 @@ function AccountForm({ onSessionsChanged }: { onSessionsChanged: () => void }) {
           />
         )}
       </Field>
-      {state.error && <ErrorMessage error={state.error} />}
+      <FormError error={state.error} fields={["current_password", "password", "new_password"]} />
       {state.changed && (
         <p role="status" className="notice">
           Your password was changed. Every other device was signed out.

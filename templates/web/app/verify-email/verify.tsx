@@ -47,10 +47,17 @@ export function VerifyEmail({ token }: { token: string }) {
       </p>
     );
   }
+  if (outcome.error.code === "invalid_token") {
+    return (
+      <p role="alert" className="alert">
+        This link is invalid, used or expired. You can ask for a new one from your{" "}
+        <Link href="/settings">settings</Link>.
+      </p>
+    );
+  }
   return (
     <p role="alert" className="alert">
-      {outcome.error.message} You can ask for a new link from your{" "}
-      <Link href="/settings">settings</Link>.
+      {outcome.error.message}
     </p>
   );
 }
