@@ -21,7 +21,7 @@ import (
 	"github.com/scaffoldhq/scaffold/internal/render"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden (TestGolden) and the web app's templates/web/lib/openapi.d.ts.tmpl (TestWebSchema)")
 
 // goldenVersion stands for the scaffold version in golden files, so they
 // change only when a template does.

@@ -88,7 +88,7 @@ func TestWebSchema(t *testing.T) {
 	combos = append(combos, renamed)
 	want := schemaOutputs(t, combos)
 
-	fsys, hint := scaffold.Templates(), "run go test -run TestWebSchema -update"
+	fsys, hint := scaffold.Templates(), "run go test -run TestWebSchema -update . && go test -run TestGolden -update ."
 	if *update {
 		tmpl := writeSchemaTemplate(mergeVariants(want, schemaMergeOrder), 1<<len(want)-1, schemaCondition)
 		if err := os.WriteFile(filepath.Join("templates", filepath.FromSlash(schemaTemplate)), []byte(tmpl), 0o644); err != nil {
@@ -224,15 +224,15 @@ func newSchemaGenerator(t *testing.T, files []render.File) *schemaGenerator {
 	return g
 }
 
-// run returns openapi-typescript's output for the contract.
+// run returns what the project's own `npm run gen:api` (openapi-typescript)
+// writes for the contract.
 func (g *schemaGenerator) run(t *testing.T, contract string) string {
 	t.Helper()
 	web := filepath.Join(g.dir, "web")
 	out := filepath.Join(web, "lib", "openapi.d.ts")
 	os.Remove(out)
 	writeFileAt(t, filepath.Join(g.dir, "api", "openapi.yaml"), []byte(contract))
-	projecttest.Run(t, web, nil, 2*time.Minute, filepath.Join(web, "node_modules", ".bin", "openapi-typescript"),
-		"../api/openapi.yaml", "--output", "lib/openapi.d.ts")
+	projecttest.Run(t, web, nil, 2*time.Minute, "npm", "run", "--silent", "gen:api")
 	b, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)

@@ -41,7 +41,7 @@ type Images struct {
 	// images set GOTOOLCHAIN=local and would refuse a newer one.
 	GoVersion string
 	// NodeVersion is an active or maintenance LTS line that Next.js 16
-	// supports (Node.js 20.9 and later).
+	// and the web app's tools support (Node.js 20.19 or 22.12 and later).
 	NodeVersion string
 
 	GoBuild, Node, APIRuntime, Caddy, Postgres, Redis string

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -140,6 +141,7 @@ func (a *Accounts) BeginPasskeyRegistration(ctx context.Context, userID int64, c
 	exclude := make([]protocol.CredentialDescriptor, len(u.credentials))
 	for i, cred := range u.credentials {
 		exclude[i] = cred.Descriptor()
+		exclude[i].Transport = knownTransports(exclude[i].Transport)
 	}
 	requireResidentKey := true
 	creation, session, err := a.relyingParty.BeginRegistration(u,
@@ -432,4 +434,17 @@ func randomBytes(n int) []byte {
 	b := make([]byte, n)
 	rand.Read(b)
 	return b
+}
+
+// transports are those WebAuthn defines for reaching an authenticator.
+var transports = []protocol.AuthenticatorTransport{protocol.USB, protocol.NFC, protocol.BLE, protocol.SmartCard, protocol.Hybrid, protocol.Internal}
+
+// knownTransports keeps the transports among ts that WebAuthn defines. The
+// browser reports them when a passkey is added, unchecked, and they go back
+// to browsers in later options: a value no client knows is dropped rather
+// than echoed.
+func knownTransports(ts []protocol.AuthenticatorTransport) []protocol.AuthenticatorTransport {
+	return slices.DeleteFunc(slices.Clone(ts), func(t protocol.AuthenticatorTransport) bool {
+		return !slices.Contains(transports, t)
+	})
 }

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -205,6 +206,39 @@ func TestPasskeyRegisterAndSignIn(t *testing.T) {
 	events := e.securityEvents(t)
 	if len(events["passkey_added"]) != 1 || len(events["passkey_login"]) != 2 {
 		t.Fatalf("events %v", events)
+	}
+}
+
+// TestPasskeyTransports: the transports a browser reports with a new
+// passkey go back to browsers in the next creation options, the ones
+// WebAuthn defines only.
+func TestPasskeyTransports(t *testing.T) {
+	e := newTestEnv(t, nil)
+	c, _ := e.signedIn()
+	d := newDevice(t)
+	ceremony, options := d.start(c, "/api/auth/passkeys/register/options")
+	opts, err := virtualwebauthn.ParseAttestationOptions(options)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.auth.Options.UserHandle = []byte(opts.UserID)
+	var answer map[string]any
+	if err := json.Unmarshal([]byte(virtualwebauthn.CreateAttestationResponse(d.rp, d.auth, d.cred, *opts)), &answer); err != nil {
+		t.Fatal(err)
+	}
+	answer["response"].(map[string]any)["transports"] = []string{"usb", "teleport", "internal"}
+	c.do("POST", "/api/auth/passkeys/register", map[string]any{"ceremony": ceremony, "credential": answer}).want(t, http.StatusCreated)
+
+	var next struct {
+		Options struct {
+			ExcludeCredentials []struct {
+				Transports []string `json:"transports"`
+			} `json:"excludeCredentials"`
+		} `json:"options"`
+	}
+	c.do("POST", "/api/auth/passkeys/register/options", map[string]any{}).want(t, http.StatusOK).decode(t, &next)
+	if ex := next.Options.ExcludeCredentials; len(ex) != 1 || !slices.Equal(ex[0].Transports, []string{"usb", "internal"}) {
+		t.Fatalf("excluded %+v", ex)
 	}
 }
 

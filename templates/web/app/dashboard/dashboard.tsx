@@ -17,7 +17,7 @@ type Data = {
   /** The pages loaded so far, plus notes added here since. */
   notes: Note[];
   /** Where the next page starts; null when every note is loaded. */
-  next: string | null;
+  next: NotePage["next"];
 };
 
 async function load(): Promise<Data> {
