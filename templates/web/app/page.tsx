@@ -1,5 +1,4 @@
-import Link from "next/link";
-
+import { HomeActions } from "@/components/home-actions";
 import { appName, authMode, topology } from "@/lib/config";
 
 export default function HomePage() {
@@ -17,20 +16,7 @@ export default function HomePage() {
         <dt>Topology</dt>
         <dd>{topology}</dd>
       </dl>
-      <p className="actions">
-        <Link className="button" href="/register">
-          Create an account
-        </Link>
-        <Link className="button secondary" href="/login">
-          Sign in
-        </Link>
-        {/* Not prefetched: a signed-out prefetch is answered by proxy.ts's
-            redirect to /login, and the router would replay that redirect
-            after the visitor signs in. */}
-        <Link href="/dashboard" prefetch={false}>
-          Dashboard
-        </Link>
-      </p>
+      <HomeActions />
     </section>
   );
 }

@@ -4,12 +4,14 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
 
 import { toApiError, type ApiError } from "@/lib/api";
+import { maybeSignedIn } from "@/lib/signed-in-hint";
 
 /**
  * The data of a page for signed-in users. initial is what the server
  * loaded; when it is null (the server cannot see the cookies, or the access
  * token needs a refresh first) the browser loads it with load, which must
- * not change between renders. fail sends the visitor to /login when the API
+ * not change between renders. A browser that surely is not signed in goes
+ * to /login without asking; fail sends the visitor there too when the API
  * says nobody is signed in (perhaps signed out from another device), and
  * keeps any other failure in error, for the page to show.
  */
@@ -34,6 +36,10 @@ export function useSignedInData<T>(initial: T | null, load: () => Promise<T>) {
     if (initial) {
       return;
     }
+    if (!maybeSignedIn()) {
+      router.replace("/login");
+      return;
+    }
     let cancelled = false;
     load().then(
       (loaded) => {
@@ -50,7 +56,7 @@ export function useSignedInData<T>(initial: T | null, load: () => Promise<T>) {
     return () => {
       cancelled = true;
     };
-  }, [initial, load, fail]);
+  }, [initial, load, fail, router]);
 
   return { data, setData, error, setError, fail };
 }

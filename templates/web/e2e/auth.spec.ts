@@ -122,3 +122,21 @@ test("registering a taken email shows the API's error", async ({ page }, testInf
   await expect(page.locator("form").getByRole("alert")).toBeVisible();
   await expect(page).toHaveURL(/\/register$/);
 });
+
+test("a visitor who never signed in goes to /login without a request the API refuses", async ({
+  page,
+}) => {
+  // Browsers log every 401 as an error: a signed-out visit must not ask.
+  const refused: string[] = [];
+  page.on("response", (res) => {
+    if (res.status() === 401) {
+      refused.push(`${res.request().method()} ${res.url()}`);
+    }
+  });
+  for (const path of ["/dashboard", "/settings"]) {
+    await page.goto(path);
+    await expect(page).toHaveURL(/\/login$/);
+    await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
+  }
+  expect(refused).toEqual([]);
+});

@@ -103,3 +103,14 @@ test("the sessions table keeps its badge and buttons on one line", async ({ page
   const signOut = page.getByRole("row").filter({ has: badge }).getByRole("button", { name: "Sign out" });
   expect(await lines(signOut)).toBe(1);
 });
+
+test("an unknown address gets the app's own page, with the way home", async ({ page }) => {
+  const res = await page.goto("/no-such-page");
+  expect(res?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  await expect(page).toHaveTitle(/^Page not found · /);
+  // Inside the app's layout and styles, light or dark.
+  await expect(page.locator("header").getByRole("link").first()).toBeVisible();
+  await page.getByRole("link", { name: "Go to the home page" }).click();
+  await expect(page).toHaveURL(/\/$/);
+});

@@ -1,0 +1,31 @@
+// Whether this browser signed in and has not signed out since. A hint, not
+// a credential: the API's HttpOnly cookies are that, and the API stays the
+// judge. It spares a visitor who is not signed in the requests a page for
+// signed-in users would make only to be answered 401, which browsers log as
+// errors: such a page sends them to /login at once. A page with the hint
+// still asks the API, and the API's 401 clears it.
+
+const key = "signed-in";
+
+function storage(): Storage | null {
+  try {
+    return typeof window === "undefined" ? null : window.localStorage;
+  } catch {
+    // Storage turned off: no hint, and pages ask the API as before.
+    return null;
+  }
+}
+
+export function rememberSignIn(): void {
+  storage()?.setItem(key, "1");
+}
+
+export function forgetSignIn(): void {
+  storage()?.removeItem(key);
+}
+
+/** False only where this browser surely is not signed in. */
+export function maybeSignedIn(): boolean {
+  const s = storage();
+  return s === null || s.getItem(key) !== null;
+}
