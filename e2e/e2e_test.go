@@ -234,6 +234,9 @@ func (st *stack) browserTests(t *testing.T, apiBin, db string, control bool) {
 		if !cookieDropped(t, api) {
 			t.Errorf("the control did not fail the expected way (sign-up 201, then /api/auth/me 401)\n%s", api.report())
 		}
+		// And the web app says so, with what to do, as it must in a browser
+		// that keeps no third-party cookie at all.
+		st.playwright(t, api, "3pc-blocked-message", run{specs: []string{scaffoldSpec("blocked")}, projects: []string{chromiumCookiesOff}})
 	})
 }
 
@@ -344,6 +347,9 @@ func (st *stack) playwright(t *testing.T, api *server, name string, r run) strin
 	args = append(args, r.specs...)
 	for _, p := range r.projects {
 		args = append(args, "--project", p)
+	}
+	if r.filters == nil {
+		r.filters = map[string]filter{} // {}, not null: every project runs all
 	}
 	filters, err := json.Marshal(r.filters)
 	if err != nil {
