@@ -30,6 +30,7 @@ var checks = []check{
 	{"cookie-secure", "Secure", checkSecure},
 	{"cookie-samesite", "SameSite", checkSameSite},
 	{"cookie-partitioned", "Partitioned", checkPartitioned},
+	{"browsers", "Browsers", checkBrowsers},
 	{"cookie-prefix", "Cookie prefixes", checkPrefixes},
 	{"cookie-scope", "Cookie scope", checkScope},
 	{"cookie-accepted", "Cookie accepted", checkAccepted},
@@ -444,6 +445,18 @@ func checkPartitioned(d *diagnosis) Result {
 		}
 	}
 	return verdict(Fail, cookieNames(d.cookies), ps)
+}
+
+// checkBrowsers says which browsers the topology leaves out: a cross-site
+// API's cookies are third-party, and some browsers keep none, Partitioned or
+// not. It depends on the host names alone.
+func checkBrowsers(d *diagnosis) Result {
+	if d.actual != project.CrossSite {
+		return Result{Status: OK, Detail: "the cookies are first-party: every current browser keeps them"}
+	}
+	return Result{Status: Warn,
+		Detail: "Safari before 26.2, and Firefox set to block all third-party cookies, keep no third-party cookie, Partitioned or not: their users cannot stay signed in",
+		Fix:    "serve the API on a subdomain of the web app's site (same-site) to reach every browser" + d.fix(" (scaffold update --topology same-site)", "")}
 }
 
 func checkPrefixes(d *diagnosis) Result {
