@@ -4,17 +4,22 @@ export { expect };
 
 export const password = "correct horse battery staple";
 
-// Every test fails on an uncaught exception or a React error (hydration
-// mismatches included). Failed requests are expected (a 401 before a
-// refresh, a wrong password) and Chromium logs those as errors too.
+// Every test fails on an uncaught exception, a console error or warning (a
+// React error, a hydration mismatch, a blocked script). The API's refusals
+// are expected (a 401 before a refresh, a wrong password), and Chromium logs
+// those as errors too.
 export const test = base.extend<{ pageErrors: void }>({
   pageErrors: [
     async ({ page }, use) => {
       const errors: string[] = [];
       page.on("pageerror", (err) => errors.push(err.message));
       page.on("console", (msg) => {
-        if (msg.type() === "error" && !msg.text().startsWith("Failed to load resource")) {
-          errors.push(msg.text());
+        const kind = msg.type();
+        if (
+          (kind === "error" || kind === "warning") &&
+          !msg.text().startsWith("Failed to load resource")
+        ) {
+          errors.push(`${kind}: ${msg.text()}`);
         }
       });
       await use();
