@@ -189,10 +189,13 @@ func runDeployment(t *testing.T, d deployment, browser, caddy, certutil, artifac
 			}
 			filters := map[string]filter{}
 			for _, b := range r.browsers {
-				filters[b] = filter{Grep: mainFlowTest + "|" + cookiesTest + "|" + socialTest + "|" + passkeyTest}
+				filters[b] = filter{Grep: mainFlowTest + "|" + cookiesTest + "|" + socialTest + "|" + passkeyTest + "|" + securityHeadersTest}
 			}
 			st.playwright(t, api, "flow", run{
-				specs:    []string{"e2e/auth.spec.ts", "e2e/social.spec.ts", "e2e/passkeys.spec.ts", scaffoldSpec("cookies")},
+				specs: []string{
+					"e2e/auth.spec.ts", "e2e/social.spec.ts", "e2e/passkeys.spec.ts", "e2e/security-headers.spec.ts",
+					scaffoldSpec("cookies"),
+				},
 				projects: r.browsers,
 				filters:  filters,
 				env: []string{
@@ -212,6 +215,11 @@ func runDeployment(t *testing.T, d deployment, browser, caddy, certutil, artifac
 // the deployed host names, passkeys are made for the relying party the
 // production API derives from APP_URL.
 const passkeyTest = "add a passkey, sign in with it, remove it"
+
+// securityHeadersTest is the title of the project's
+// e2e/security-headers.spec.ts test: over https, the policy upgrades
+// insecure requests and lets the pages connect to the API's https origin.
+const securityHeadersTest = "security headers of every page"
 
 // cookiesTest is the title of playwright/cookies.spec.ts's test.
 const cookiesTest = "the browser holds the API's cookies as deployed"

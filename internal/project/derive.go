@@ -38,10 +38,10 @@ type Project struct {
 	// only ever talks to the web origin (same-origin).
 	WebProxiesAPI bool
 	// ServerMaySeeCookies: requests to the web server can carry the API's
-	// auth cookies, so the web app has proxy.ts (which sends visitors without
-	// one to /login) and renders the dashboard on the server: always in
-	// same-origin, and in same-site when COOKIE_DOMAIN is set. In cross-site
-	// they never can, and the dashboard renders in the browser.
+	// auth cookies, so the web app's proxy.ts sends visitors without one to
+	// /login and the dashboard renders on the server: always in same-origin,
+	// and in same-site when COOKIE_DOMAIN is set. In cross-site they never
+	// can, and the dashboard renders in the browser.
 	ServerMaySeeCookies bool
 	// ServerSeesCookiesOnlyWithDomain (same-site): the API's cookies reach
 	// the web server only when COOKIE_DOMAIN puts them on the whole site.

@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
+import { connection } from "next/server";
 
 import { appName } from "@/lib/config";
 
@@ -15,7 +16,12 @@ export const viewport: Viewport = {
   initialScale: 1,
 };
 
-export default function RootLayout({ children }: LayoutProps<"/">) {
+export default async function RootLayout({ children }: LayoutProps<"/">) {
+  // Every page is rendered for its request: proxy.ts gives each response a
+  // nonce of its own, and Next.js puts it on a page's scripts as it renders
+  // the page. A page prerendered at build time would carry none, and the
+  // browser would run none of its scripts.
+  await connection();
   return (
     <html lang="en">
       <body>
