@@ -34,7 +34,7 @@ func TestMakeDevRefusesATakenPort(t *testing.T) {
 	if err == nil || ctx.Err() != nil {
 		t.Fatalf("make dev with port 3000 taken: %v\n%s", err, out)
 	}
-	if !strings.Contains(string(out), "make dev: port ") || !strings.Contains(string(out), "is taken") || !strings.Contains(string(out), "APP_ORIGINS") {
+	if !strings.Contains(string(out), "make dev: port 3000 is taken") || !strings.Contains(string(out), "APP_ORIGINS") {
 		t.Errorf("make dev does not say which port is taken and why:\n%s", out)
 	}
 }

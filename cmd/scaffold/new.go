@@ -159,6 +159,12 @@ func runNew(ctx context.Context, opts *newOptions) error {
 	if err != nil {
 		return err
 	}
+	// Before any question: where the project goes is known already.
+	if !opts.DryRun {
+		if err := checkOutsideScaffold(opts.Dir, answers.Name); err != nil {
+			return err
+		}
+	}
 	asked := false
 	missing := answers.Missing()
 	switch {
@@ -186,11 +192,6 @@ func runNew(ctx context.Context, opts *newOptions) error {
 	dir := opts.Dir
 	if dir == "" {
 		dir = answers.Name
-	}
-	if !opts.DryRun {
-		if err := checkOutsideScaffold(dir); err != nil {
-			return err
-		}
 	}
 	if !opts.Force && !opts.DryRun {
 		if err := checkTarget(dir); err != nil {
@@ -469,11 +470,16 @@ func checkTarget(dir string) error {
 // scaffoldModule is the module path of scaffold's own source.
 const scaffoldModule = "github.com/scaffoldhq/scaffold"
 
-// checkOutsideScaffold refuses a target inside scaffold's own source tree,
-// such as a clone that `go run ./cmd/scaffold` runs from: the project would
-// join scaffold's Go module (and its go test ./...) and its git repository.
-func checkOutsideScaffold(dir string) error {
-	abs, err := filepath.Abs(dir)
+// checkOutsideScaffold refuses a project at dir (where dir is "", at NAME in
+// the current directory) inside scaffold's own source tree, such as the
+// clone `go run ./cmd/scaffold` runs in: the project would join scaffold's
+// Go module (and its go test ./...) and its git repository.
+func checkOutsideScaffold(dir, name string) error {
+	target := dir
+	if target == "" {
+		target = "."
+	}
+	abs, err := filepath.Abs(target)
 	if err != nil {
 		return err
 	}
@@ -482,12 +488,22 @@ func checkOutsideScaffold(dir string) error {
 			if modfile.ModulePath(b) != scaffoldModule {
 				return nil
 			}
-			suggestion := filepath.Join("..", filepath.Base(abs))
-			if rel, err := filepath.Rel(".", filepath.Join(filepath.Dir(d), filepath.Base(abs))); err == nil {
-				suggestion = rel
+			where, base := displayPath(dir), filepath.Base(abs)
+			if dir == "" {
+				where, base = "the current directory", name
+				if base == "" {
+					base = "NAME"
+				}
+			}
+			// Beside the clone, as the current directory reaches it.
+			outside := filepath.Join(filepath.Dir(d), base)
+			if wd, err := os.Getwd(); err == nil {
+				if rel, err := filepath.Rel(wd, outside); err == nil {
+					outside = rel
+				}
 			}
 			return fmt.Errorf("%s is inside scaffold's own source (%s), where the project would become part of scaffold's Go module and git repository: create it outside, e.g. with --dir %s",
-				displayPath(dir), d, shellQuote(suggestion))
+				where, d, shellQuote(outside))
 		}
 		if filepath.Dir(d) == d {
 			return nil
@@ -515,10 +531,15 @@ func invocation(b build) string {
 	return "go run " + scaffoldModule + "/cmd/scaffold@" + version
 }
 
-// isGoRunBinary reports whether exe is where go run builds a command:
-// $GOTMPDIR/go-build…/b001/exe/NAME.
+// isGoRunBinary reports whether exe is a command go run built: in a
+// temporary directory, $GOTMPDIR/go-build…/b001/exe/NAME, or, since Go 1.24,
+// in the build cache, $GOCACHE/xx/<64 hex digits>-d/NAME.
 func isGoRunBinary(exe string) bool {
 	dir := filepath.Dir(exe)
+	if d, ok := strings.CutSuffix(filepath.Base(dir), "-d"); ok && len(d) == 64 && isHex(d) {
+		up := filepath.Base(filepath.Dir(dir))
+		return len(up) == 2 && isHex(up) && strings.HasPrefix(d, up)
+	}
 	if filepath.Base(dir) != "exe" {
 		return false
 	}
@@ -529,6 +550,8 @@ func isGoRunBinary(exe string) bool {
 	}
 	return false
 }
+
+func isHex(s string) bool { return strings.Trim(s, "0123456789abcdef") == "" }
 
 // equivalentCommand is the command line that gives the same project without
 // questions.

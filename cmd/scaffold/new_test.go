@@ -338,23 +338,32 @@ func TestNewRefusesScaffoldsOwnSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Chdir(src)
-	for _, dir := range []string{"myapp", filepath.Join("internal", "myapp"), filepath.Join(src, "myapp")} {
-		err := checkOutsideScaffold(dir)
+	for _, dir := range []string{"", "myapp", filepath.Join("internal", "myapp"), filepath.Join(src, "myapp")} {
+		err := checkOutsideScaffold(dir, "myapp")
 		if err == nil || !strings.Contains(err.Error(), "scaffold's own source") {
-			t.Errorf("%s: %v", dir, err)
+			t.Errorf("%q: %v", dir, err)
 		}
 	}
-	if err := checkOutsideScaffold("myapp"); err == nil || !strings.Contains(err.Error(), "--dir ../myapp") {
+	// The directory suggested is beside the clone, from where the command runs.
+	if err := checkOutsideScaffold("", "myapp"); err == nil || !strings.Contains(err.Error(), "--dir ../myapp") {
 		t.Errorf("no directory outside suggested: %v", err)
 	}
+	if err := os.MkdirAll(filepath.Join(src, "cmd", "scaffold"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(filepath.Join(src, "cmd", "scaffold"))
+	if err := checkOutsideScaffold("", "myapp"); err == nil || !strings.Contains(err.Error(), "--dir ../../../myapp") {
+		t.Errorf("from cmd/scaffold: %v", err)
+	}
+	t.Chdir(src)
 	var out bytes.Buffer
 	opts := &newOptions{
 		IO:    &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out, Getenv: os.Getenv},
 		Build: build{Version: "v1"}, Templates: scaffold.Templates(),
 		Name: "myapp", Yes: true, NoGit: true,
 	}
-	if err := runNew(context.Background(), opts); err == nil {
-		t.Fatal("scaffold new wrote into its own source")
+	if err := runNew(context.Background(), opts); err == nil || !strings.Contains(err.Error(), "inside scaffold's own source") {
+		t.Fatalf("scaffold new into its own source: %v", err)
 	}
 	if _, err := os.Stat("myapp"); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("myapp was written: %v", err)
@@ -366,7 +375,7 @@ func TestNewRefusesScaffoldsOwnSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, dir := range []string{filepath.Join(filepath.Dir(src), "myapp"), filepath.Join(other, "myapp")} {
-		if err := checkOutsideScaffold(dir); err != nil {
+		if err := checkOutsideScaffold(dir, "myapp"); err != nil {
 			t.Errorf("%s: %v", dir, err)
 		}
 	}
@@ -383,7 +392,9 @@ func TestEquivalentCommandRunsThisScaffold(t *testing.T) {
 		}
 	}
 	for exe, want := range map[string]bool{
-		"/tmp/go-build1234/b001/exe/scaffold":        true,
+		"/tmp/go-build1234/b001/exe/scaffold": true,
+		"/root/.cache/go-build/b1/b1fd482322e4e5138c6fc87e804d83dbc1b2a02b3ac5e94e6ff127c9d65d6fed-d/scaffold": true,
+		"/root/.cache/go-build/b1/0000482322e4e5138c6fc87e804d83dbc1b2a02b3ac5e94e6ff127c9d65d6fed-d/scaffold": false,
 		"/tmp/go-build1234/b001/scaffold.test":       false,
 		"/usr/local/bin/scaffold":                    false,
 		"/home/me/go-build-tools/exe/scaffold-other": false,

@@ -455,7 +455,7 @@ func checkBrowsers(d *diagnosis) Result {
 		return Result{Status: OK, Detail: "the cookies are first-party: every current browser keeps them"}
 	}
 	return Result{Status: Warn,
-		Detail: "Safari before 26.2, and Firefox set to block all third-party cookies, keep no third-party cookie, Partitioned or not: their users cannot stay signed in",
+		Detail: "Safari before 26.2 (but 18.4), every browser on iOS and iPadOS of those versions, and Firefox set to block all third-party cookies keep no third-party cookie, Partitioned or not: their users cannot stay signed in",
 		Fix:    "serve the API on a subdomain of the web app's site (same-site) to reach every browser" + d.fix(" (scaffold update --topology same-site)", "")}
 }
 

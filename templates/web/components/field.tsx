@@ -10,8 +10,8 @@ export type ControlProps = {
 
 /**
  * A labelled form control, an optional hint below it (such as a password's
- * strength), and, when the API rejected its value, the reason; assistive
- * technology announces the hint and the reason with the control.
+ * strength), and, when the API rejected its value, the reason: an alert as
+ * it appears, and read again with the control, like the hint.
  */
 export function Field({
   name,
@@ -44,7 +44,7 @@ export function Field({
         </div>
       )}
       {error && (
-        <p id={errorId} className="field-error">
+        <p id={errorId} className="field-error" role="alert">
           {error}
         </p>
       )}

@@ -7,9 +7,9 @@ import type { ApiError } from "@/lib/api";
 /**
  * Why a form's submission failed, below its fields. When the API refused
  * the values of fields the form shows (fields), each says why next to itself
- * (Field's error), so this adds nothing to read: it moves the focus to the
- * first of them, which screen readers announce with its message. Any other
- * error is a message of its own, announced as it appears.
+ * (Field's error, an alert), so this adds nothing to read: it moves the
+ * focus to the first of them. Any other error is a message of its own,
+ * announced as it appears.
  */
 export function FormError({
   error,

@@ -3,16 +3,17 @@
 import Link from "next/link";
 import { useSyncExternalStore } from "react";
 
-import { maybeSignedIn } from "@/lib/signed-in-hint";
+import { signedInHint } from "@/lib/signed-in-hint";
 
 /**
  * The home page's way in: to the dashboard for a browser that signed in,
- * else to sign in or create an account. The server, which cannot know,
- * renders the latter; the browser corrects it once hydrated.
+ * else (or where the browser cannot tell) to sign in or create an account.
+ * The server, which cannot know, renders the latter; the browser corrects
+ * it once hydrated.
  */
 export function HomeActions() {
-  const signedIn = useSyncExternalStore(subscribe, maybeSignedIn, () => false);
-  if (signedIn) {
+  const hint = useSyncExternalStore(subscribe, signedInHint, () => "no" as const);
+  if (hint === "yes") {
     return (
       <p className="actions">
         {/* Not prefetched: a prefetch answered by proxy.ts's redirect to

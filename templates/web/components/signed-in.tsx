@@ -10,12 +10,17 @@ import { maybeSignedIn } from "@/lib/signed-in-hint";
  * The data of a page for signed-in users. initial is what the server
  * loaded; when it is null (the server cannot see the cookies, or the access
  * token needs a refresh first) the browser loads it with load, which must
- * not change between renders. A browser that surely is not signed in goes
- * to /login without asking; fail sends the visitor there too when the API
+ * not change between renders. Where the server could not see the API's
+ * cookies, a browser that surely is not signed in (lib/signed-in-hint.ts)
+ * goes to /login without asking; fail sends the visitor there too when the API
  * says nobody is signed in (perhaps signed out from another device), and
  * keeps any other failure in error, for the page to show.
  */
-export function useSignedInData<T>(initial: T | null, load: () => Promise<T>) {
+export function useSignedInData<T>(
+  initial: T | null,
+  load: () => Promise<T>,
+  serverSawCookie: boolean,
+) {
   const router = useRouter();
   const [data, setData] = useState<T | null>(initial);
   const [error, setError] = useState<ApiError | null>(null);
@@ -36,7 +41,7 @@ export function useSignedInData<T>(initial: T | null, load: () => Promise<T>) {
     if (initial) {
       return;
     }
-    if (!maybeSignedIn()) {
+    if (!serverSawCookie && !maybeSignedIn()) {
       router.replace("/login");
       return;
     }
@@ -56,7 +61,7 @@ export function useSignedInData<T>(initial: T | null, load: () => Promise<T>) {
     return () => {
       cancelled = true;
     };
-  }, [initial, load, fail, router]);
+  }, [initial, load, fail, router, serverSawCookie]);
 
   return { data, setData, error, setError, fail };
 }

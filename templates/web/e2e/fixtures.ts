@@ -5,7 +5,8 @@ export { expect };
 export const password = "correct horse battery staple";
 
 // Every test fails on an uncaught exception, a console error or warning (a
-// React error, a hydration mismatch, a blocked script). The API's refusals
+// React error, a hydration mismatch, a blocked script), or Chromium's advice
+// on a form. The API's refusals
 // are expected (a 401 before a refresh, a wrong password), and Chromium logs
 // those as errors too.
 export const test = base.extend<{ pageErrors: void }>({
@@ -15,11 +16,14 @@ export const test = base.extend<{ pageErrors: void }>({
       page.on("pageerror", (err) => errors.push(err.message));
       page.on("console", (msg) => {
         const kind = msg.type();
+        const text = msg.text();
         if (
-          (kind === "error" || kind === "warning") &&
-          !msg.text().startsWith("Failed to load resource")
+          ((kind === "error" || kind === "warning") && !text.startsWith("Failed to load resource")) ||
+          // Chromium's advice on forms ("[DOM] Password forms should have
+          // … username fields") comes at its verbose level.
+          (kind === "debug" && text.startsWith("[DOM]"))
         ) {
-          errors.push(`${kind}: ${msg.text()}`);
+          errors.push(`${kind}: ${text}`);
         }
       });
       await use();

@@ -31,9 +31,10 @@ test("a refused password is said once, next to its field, and the meter starts o
   await expect(error).toBeVisible();
   // A sentence, not the API's lower-case phrase.
   await expect(error).toHaveText(/^[A-Z].*\.$/);
-  // No second message under the form, and no verdict on the password the
-  // form just emptied.
-  await expect(page.locator("form").getByRole("alert")).toHaveCount(0);
+  // It is the form's one alert: no second message under the form, and no
+  // verdict on the password the form just emptied.
+  await expect(page.locator("form").getByRole("alert")).toHaveCount(1);
+  await expect(page.locator("form").getByRole("alert")).toHaveAttribute("id", "password-error");
   await expect(field).toHaveValue("");
   await expect(page.locator(".strength")).toBeEmpty();
   // The field is where the focus went, so a screen reader reads why.

@@ -5,7 +5,7 @@
 // errors: such a page sends them to /login at once. A page with the hint
 // still asks the API, and the API's 401 clears it.
 
-const key = "signed-in";
+const key = "auth:signed-in";
 
 function storage(): Storage | null {
   try {
@@ -17,15 +17,34 @@ function storage(): Storage | null {
 }
 
 export function rememberSignIn(): void {
-  storage()?.setItem(key, "1");
+  try {
+    storage()?.setItem(key, "1");
+  } catch {
+    // Full, or refused: the pages ask the API instead.
+  }
 }
 
 export function forgetSignIn(): void {
-  storage()?.removeItem(key);
+  try {
+    storage()?.removeItem(key);
+  } catch {
+    // As above.
+  }
+}
+
+/**
+ * "yes" when this browser signed in and did not sign out since, "no" when
+ * it did not, "unknown" where storage is off.
+ */
+export function signedInHint(): "yes" | "no" | "unknown" {
+  const s = storage();
+  if (s === null) {
+    return "unknown";
+  }
+  return s.getItem(key) === null ? "no" : "yes";
 }
 
 /** False only where this browser surely is not signed in. */
 export function maybeSignedIn(): boolean {
-  const s = storage();
-  return s === null || s.getItem(key) !== null;
+  return signedInHint() !== "no";
 }

@@ -4,7 +4,7 @@ package httpapi
 import (
 	"log/slog"
 	"net/http"
-	"net/url"
+	"sync"
 )
 
 // cors lets the web app, and only it, call this API from another origin
@@ -14,26 +14,24 @@ import (
 // https://app.example.com.evil.test. There is no wildcard, since browsers
 // refuse "*" with credentials anyway.
 //
-// A request from another origin is logged at WARN: when the web app runs
-// at an address APP_ORIGINS does not list (another port, a new domain),
-// the browser only says "CORS" in its console, and the API's log is where
-// its owner looks.
+// A preflight from an origin it refuses is logged at WARN, once per
+// origin: when the web app runs at an address APP_ORIGINS does not list
+// (another port, a new domain), the browser only says "CORS" in its
+// console, and the API's log is where its owner looks.
 func cors(origins []string, log *slog.Logger, next http.Handler) http.Handler {
 	allowed := make(map[string]bool, len(origins))
 	for _, o := range origins {
 		allowed[o] = true
 	}
+	refused := newOriginLog(log)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Add("Vary", "Origin")
 		origin := r.Header.Get("Origin")
 		preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
 		if !allowed[origin] {
-			if origin != "" && !sameHost(origin, r.Host) {
-				log.WarnContext(r.Context(), "origin not in APP_ORIGINS: the browser will refuse this answer; if the web app runs there, add the origin to APP_ORIGINS",
-					"origin", origin, "method", r.Method, "path", r.URL.Path)
-			}
 			if preflight {
+				refused.warn(r, origin)
 				w.WriteHeader(http.StatusNoContent) // without CORS headers: the browser refuses
 				return
 			}
@@ -56,9 +54,34 @@ func cors(origins []string, log *slog.Logger, next http.Handler) http.Handler {
 	})
 }
 
-// sameHost reports whether origin is of host, the Host of the request: a
-// page of the API itself, not a web app.
-func sameHost(origin, host string) bool {
-	u, err := url.Parse(origin)
-	return err == nil && u.Host == host
+// originLog logs each refused origin once, for as many origins as a
+// misconfigured web app could have: a scanner sending thousands of made-up
+// origins gets no more lines than that.
+type originLog struct {
+	log  *slog.Logger
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+// originLogLimit is how many origins originLog names before it stops.
+const originLogLimit = 32
+
+func newOriginLog(log *slog.Logger) *originLog {
+	return &originLog{log: log, seen: make(map[string]bool)}
+}
+
+func (l *originLog) warn(r *http.Request, origin string) {
+	if origin == "null" || len(origin) > 200 {
+		return // a sandboxed page, or not an address a web app can have
+	}
+	l.mu.Lock()
+	first := !l.seen[origin] && len(l.seen) < originLogLimit
+	if first {
+		l.seen[origin] = true
+	}
+	l.mu.Unlock()
+	if first {
+		l.log.WarnContext(r.Context(), "a preflight from an origin not in APP_ORIGINS was refused: if the web app runs there, add the origin to APP_ORIGINS (logged once per origin)",
+			"origin", origin, "path", r.URL.Path)
+	}
 }

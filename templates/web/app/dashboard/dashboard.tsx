@@ -29,9 +29,16 @@ async function load(): Promise<Data> {
  * The signed-in part of the app. initial is what the server loaded; when it
  * is null the browser loads it.
  */
-export function Dashboard({ initial }: { initial: Data | null }) {
+export function Dashboard({
+  initial,
+  serverSawCookie,
+}: {
+  initial: Data | null;
+  /** proxy.ts let this visit through because it carried an auth cookie. */
+  serverSawCookie: boolean;
+}) {
   const router = useRouter();
-  const { data, setData, error, setError, fail } = useSignedInData(initial, load);
+  const { data, setData, error, setError, fail } = useSignedInData(initial, load, serverSawCookie);
 
   if (!data) {
     return <Loading title="Dashboard" error={error} />;

@@ -33,8 +33,15 @@ async function load(): Promise<Data> {
  * two-factor authentication, its password, and deleting it. initial is what
  * the server loaded; when it is null the browser loads it.
  */
-export function Settings({ initial }: { initial: Data | null }) {
-  const { data, setData, error, fail } = useSignedInData(initial, load);
+export function Settings({
+  initial,
+  serverSawCookie,
+}: {
+  initial: Data | null;
+  /** proxy.ts let this visit through because it carried an auth cookie. */
+  serverSawCookie: boolean;
+}) {
+  const { data, setData, error, fail } = useSignedInData(initial, load, serverSawCookie);
   const providers = useProviders();
 
   const reloadSessions = useCallback(() => {
@@ -148,7 +155,7 @@ function SessionRow({
         <AsyncButton
           className="secondary"
           action={async () => {
-            await api.deleteSession(session.id);
+            await api.deleteSession(session.id, session.current);
             if (session.current) {
               router.replace("/login");
             } else {
