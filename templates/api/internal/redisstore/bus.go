@@ -81,8 +81,10 @@ func (b *Bus) Run(ctx context.Context) {
 		err := b.listen(ctx, ps)
 		closeOnDone()
 		ps.Close()
-		wasListening := b.listening.Swap(false)
+		// The caches stop before Listening says false: whoever sees it
+		// false finds them stopped.
 		b.each(func(t Topic) { t.Cache.Stop() })
+		wasListening := b.listening.Swap(false)
 		if ctx.Err() != nil {
 			return
 		}
