@@ -23,14 +23,18 @@ import (
 	"github.com/scaffoldhq/scaffold/internal/projecttest"
 )
 
-// The host names of the production runs. Chromium resolves them to Caddy
-// (--host-resolver-rules), and Caddy's internal CA, trusted by that Chromium,
-// issues their certificates: real names over real TLS on the default port.
+// The host names of the production runs, under a real public suffix: a
+// browser tells sites apart by the registrable domain, which WebKit's cookie
+// library knows only for real suffixes (to it, app.example.test and
+// api.example.test would be two sites). Chromium resolves them to Caddy
+// (--host-resolver-rules), Firefox and WebKit reach Caddy through a proxy of
+// the test's (hostProxy), and Caddy's internal CA issues their certificates:
+// real names over real TLS on the default port.
 const (
-	appHost          = "app.example.test"
-	sameSiteAPIHost  = "api.example.test" // another host of app's site
-	crossSiteAPIHost = "api.other.test"   // another site
-	sharedDomain     = "example.test"     // COOKIE_DOMAIN of same-site
+	appHost          = "app.example.com"
+	sameSiteAPIHost  = "api.example.com" // another host of app's site
+	crossSiteAPIHost = "api.example.net" // another site
+	sharedDomain     = "example.com"     // COOKIE_DOMAIN of same-site
 )
 
 // deployment is one topology as deploy/ deploys it, with one auth mode (the
@@ -52,6 +56,10 @@ type deployRun struct {
 	cookieDomain string
 	// browsers are the Playwright projects that run the flow.
 	browsers []string
+	// dropping are the Playwright projects that keep none of the API's
+	// cookies here: instead of the flow, they check that the web app says
+	// why the sign-in did not stick (playwright/blocked.spec.ts).
+	dropping []string
 
 	sameSite    string // the cookies' SameSite
 	partitioned bool   // whether the cookies are partitioned (CHIPS)
@@ -65,18 +73,28 @@ type deployRun struct {
 // out. Three auth modes between them, so every cookie name is checked.
 var deployments = []deployment{
 	{auth: project.AuthSession, topology: project.SameOrigin, runs: []deployRun{
-		{name: "host-only", browsers: []string{chromium}, sameSite: "Lax", serverRendered: true},
+		{name: "host-only", browsers: everyEngine, sameSite: "Lax", serverRendered: true},
 	}},
 	{auth: project.AuthJWT, topology: project.SameSite, apiHost: sameSiteAPIHost, runs: []deployRun{
-		// The API's cookies stay on api.example.test: the web server never
+		// The API's cookies stay on api.example.com: the web server never
 		// sees them, and the dashboard must load in the browser.
-		{name: "host-only", browsers: []string{chromium}, sameSite: "Lax"},
-		{name: "cookie-domain", cookieDomain: sharedDomain, browsers: []string{chromium}, sameSite: "Lax", serverRendered: true},
+		{name: "host-only", browsers: everyEngine, sameSite: "Lax"},
+		{name: "cookie-domain", cookieDomain: sharedDomain, browsers: everyEngine, sameSite: "Lax", serverRendered: true},
 	}},
 	{auth: project.AuthHybrid, topology: project.CrossSite, apiHost: crossSiteAPIHost, runs: []deployRun{
-		{name: "partitioned", browsers: []string{chromium, chromiumCookiesOff}, sameSite: "None", partitioned: true},
+		{
+			name:     "partitioned",
+			browsers: []string{chromium, chromiumCookiesOff, firefox, firefoxPartitionedOnly},
+			dropping: []string{firefoxCookiesOff},
+			sameSite: "None", partitioned: true,
+		},
 	}},
 }
+
+// everyEngine are the Playwright projects every topology that keeps its
+// cookies first-party must pass: Chromium and Firefox, as they ship and with
+// third-party cookies blocked.
+var everyEngine = []string{chromium, chromiumCookiesOff, firefox, firefoxCookiesOff, firefoxPartitionedOnly}
 
 // TestDeployed runs each topology the way deploy/ deploys it, in production
 // mode: the API binary built as api/Dockerfile builds it, the standalone
@@ -86,6 +104,7 @@ var deployments = []deployment{
 // every attribute of the cookies it ends up holding.
 func TestDeployed(t *testing.T) {
 	browser := chromiumPath(t)
+	firefox := firefoxPath(t)
 	caddy := requireTool(t, "caddy", "apt-get install -y caddy")
 	certutil := requireTool(t, "certutil", "apt-get install -y libnss3-tools")
 	root := artifactsRoot(t)
@@ -101,12 +120,12 @@ func TestDeployed(t *testing.T) {
 			defer func() {
 				t.Logf("%s: %s in %s", key, verdict(t), time.Since(start).Round(time.Second))
 			}()
-			runDeployment(t, d, browser, caddy, certutil, filepath.Join(root, key))
+			runDeployment(t, d, browser, firefox, caddy, certutil, filepath.Join(root, key))
 		})
 	}
 }
 
-func runDeployment(t *testing.T, d deployment, browser, caddy, certutil, artifacts string) {
+func runDeployment(t *testing.T, d deployment, browser, firefoxBin, caddy, certutil, artifacts string) {
 	a := project.Answers{Name: "myapp", Module: "example.com/myapp", Auth: d.auth, Topology: d.topology, DB: project.SQLite}
 	p, err := project.Resolve(a, projecttest.Version)
 	if err != nil {
@@ -166,6 +185,9 @@ func runDeployment(t *testing.T, d deployment, browser, caddy, certutil, artifac
 	if err != nil {
 		t.Fatal(err)
 	}
+	proxy := startHostProxy(t, hosts, edge.httpsPort)
+	webkit := startWebKit(t, filepath.Join(artifacts, "webkit-driver.log"), hosts, edge.httpsPort, edge.rootCA)
+	firefoxEnv := firefoxEnv(t, trustingFirefox(t, certutil, firefoxBin, edge.rootCA), proxy)
 
 	for _, r := range d.runs {
 		t.Run(r.name, func(t *testing.T) {
@@ -187,28 +209,69 @@ func runDeployment(t *testing.T, d deployment, browser, caddy, certutil, artifac
 			if err != nil {
 				t.Fatal(err)
 			}
+			specs := []string{
+				"e2e/auth.spec.ts", "e2e/social.spec.ts", "e2e/passkeys.spec.ts", "e2e/security-headers.spec.ts",
+				scaffoldSpec("cookies"),
+			}
 			filters := map[string]filter{}
 			for _, b := range r.browsers {
-				filters[b] = filter{Grep: mainFlowTest + "|" + cookiesTest + "|" + socialTest + "|" + passkeyTest + "|" + securityHeadersTest}
+				filters[b] = deployedFilter(b, d.topology)
 			}
-			st.playwright(t, api, "flow", run{
-				specs: []string{
-					"e2e/auth.spec.ts", "e2e/social.spec.ts", "e2e/passkeys.spec.ts", "e2e/security-headers.spec.ts",
-					scaffoldSpec("cookies"),
-				},
-				projects: r.browsers,
-				filters:  filters,
-				env: []string{
-					// Chromium reads the NSS database that trusts Caddy's CA
-					// from $HOME/.pki/nssdb.
-					"HOME=" + home,
-					"SCAFFOLD_CHROMIUM_ARGS=" + string(chromiumArgs),
-					"SCAFFOLD_EXPECT_COOKIES=" + string(want),
-					fmt.Sprintf("SCAFFOLD_EXPECT_SERVER_RENDERED=%t", r.serverRendered),
-				},
+			for _, b := range r.dropping {
+				filters[b] = filter{Grep: blockedTest}
+			}
+			if len(r.dropping) > 0 {
+				specs = append(specs, scaffoldSpec("blocked"))
+			}
+			// Playwright's browsers and WebKit side by side: each signs up
+			// users of its own.
+			t.Run("playwright", func(t *testing.T) {
+				t.Parallel()
+				st.playwright(t, api, "flow", run{
+					specs:    specs,
+					projects: append(slices.Clone(r.browsers), r.dropping...),
+					filters:  filters,
+					env: append([]string{
+						// Chromium reads the NSS database that trusts Caddy's CA
+						// from $HOME/.pki/nssdb.
+						"HOME=" + home,
+						"SCAFFOLD_CHROMIUM_ARGS=" + string(chromiumArgs),
+						"SCAFFOLD_EXPECT_COOKIES=" + string(want),
+					// Two tests at a time: most of a test's time is spent
+					// waiting for pages and servers.
+					"SCAFFOLD_WORKERS=2",
+						fmt.Sprintf("SCAFFOLD_EXPECT_SERVER_RENDERED=%t", r.serverRendered),
+					}, firefoxEnv...),
+				})
+			})
+			t.Run("webkit", func(t *testing.T) {
+				t.Parallel()
+				s := webkit.newSession(t, st.runDir(t, ""))
+				if d.topology == project.CrossSite {
+					// WebKit blocks third-party cookies and ignores
+					// Partitioned, as Safari before 26.2 does.
+					webKitDropped(s, origin)
+					return
+				}
+				webKitFlow(s, origin, idpName)
 			})
 		})
 	}
+}
+
+// deployedFilter is what one browser runs as deployed. Chromium runs
+// everything. Firefox runs everything but passkeys, which need Chromium's
+// virtual authenticator. Where the API's cookies are first-party anyway, a
+// browser blocking third-party cookies runs the main flow only.
+func deployedFilter(browser string, topology project.Topology) filter {
+	tests := []string{mainFlowTest, cookiesTest, socialTest, securityHeadersTest}
+	if strings.HasPrefix(browser, chromium) {
+		tests = append(tests, passkeyTest)
+	}
+	if browser != chromium && browser != firefox && topology != project.CrossSite {
+		tests = []string{mainFlowTest}
+	}
+	return filter{Grep: strings.Join(tests, "|")}
 }
 
 // passkeyTest is the title of the project's e2e/passkeys.spec.ts test: on
@@ -287,8 +350,11 @@ func (st *stack) startProductionAPI(t *testing.T, bin string, shared []string) *
 		// Mails are not the point here: printed to the log, as
 		// deploy/.env.example allows with MAIL_TRANSPORT=log.
 		"MAIL_TRANSPORT=log",
-		// The runs register fresh accounts, all from 127.0.0.1.
+		// The runs register fresh accounts and open the sign-in page (which
+		// begins a passkey sign-in) in many browsers, all from 127.0.0.1.
 		"RATE_LIMIT_REGISTER=1000/1h",
+		"RATE_LIMIT_OAUTH=1000/1m",
+		"RATE_LIMIT_PASSKEY=1000/1m",
 	}
 	if st.p.BearerTokens {
 		env = append(env, "JWT_PRIVATE_KEY="+st.jwtKey)

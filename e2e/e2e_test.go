@@ -42,7 +42,7 @@ const (
 	chromiumCookiesOff  = "chromium-third-party-cookies-blocked"
 	scaffoldSpecs       = "e2e/scaffold" // where this package's playwright/*.spec.ts go in web/
 	scaffoldConfig      = "scaffold-e2e.config.ts"
-	playwrightRunLimit  = 5 * time.Minute
+	playwrightRunLimit  = 10 * time.Minute
 	serverReadyDeadline = 60 * time.Second
 )
 

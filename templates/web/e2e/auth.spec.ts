@@ -6,6 +6,9 @@ import { expect, password, test, uniqueEmail } from "./fixtures";
 // registers a fresh address, so it can run again and again on one database.
 
 async function fillCredentials(page: Page, email: string, pass: string) {
+  // Cleared first: Firefox, driven over WebDriver BiDi, adds to what an
+  // email field holds instead of replacing it.
+  await page.getByLabel("Email").clear();
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(pass);
 }

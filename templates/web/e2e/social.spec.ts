@@ -19,6 +19,7 @@ async function atProvider(page: Page, email: string) {
 
 test("sign in with a provider, stay signed in, add a note, sign out", async ({
   page,
+  browserName,
 }, testInfo) => {
   const email = uniqueEmail(testInfo.project.name);
   const signedInAs = page.getByText(email, { exact: true });
@@ -61,10 +62,15 @@ test("sign in with a provider, stay signed in, add a note, sign out", async ({
     await expect(page.getByRole("heading", { name: "From the provider" })).toBeVisible();
   });
 
-  await test.step("the callback's code is not left in the history", async () => {
-    await page.goBack();
-    await expect(page).not.toHaveURL(/code=/);
-  });
+  // Going back leads to the provider's page, on another site, where
+  // Playwright loses the page in Firefox (over WebDriver BiDi): Chromium
+  // checks this.
+  if (browserName === "chromium") {
+    await test.step("the callback's code is not left in the history", async () => {
+      await page.goBack();
+      await expect(page).not.toHaveURL(/code=/);
+    });
+  }
 });
 
 test("connect a provider in the settings, sign in with it, disconnect it", async ({
