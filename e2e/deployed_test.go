@@ -237,9 +237,6 @@ func runDeployment(t *testing.T, d deployment, browser, firefoxBin, caddy, certu
 						"HOME=" + home,
 						"SCAFFOLD_CHROMIUM_ARGS=" + string(chromiumArgs),
 						"SCAFFOLD_EXPECT_COOKIES=" + string(want),
-					// Two tests at a time: most of a test's time is spent
-					// waiting for pages and servers.
-					"SCAFFOLD_WORKERS=2",
 						fmt.Sprintf("SCAFFOLD_EXPECT_SERVER_RENDERED=%t", r.serverRendered),
 					}, firefoxEnv...),
 				})
@@ -262,14 +259,21 @@ func runDeployment(t *testing.T, d deployment, browser, firefoxBin, caddy, certu
 // deployedFilter is what one browser runs as deployed. Chromium runs
 // everything. Firefox runs everything but passkeys, which need Chromium's
 // virtual authenticator. Where the API's cookies are first-party anyway, a
-// browser blocking third-party cookies runs the main flow only.
+// browser blocking third-party cookies runs the main flow only; cross-site,
+// Firefox keeping only partitioned cookies runs the two sign-ins (the
+// headers do not depend on the cookie policy, and Playwright reports no
+// partition key for Firefox's cookies).
 func deployedFilter(browser string, topology project.Topology) filter {
-	tests := []string{mainFlowTest, cookiesTest, socialTest, securityHeadersTest}
-	if strings.HasPrefix(browser, chromium) {
-		tests = append(tests, passkeyTest)
-	}
-	if browser != chromium && browser != firefox && topology != project.CrossSite {
+	var tests []string
+	switch {
+	case browser == chromium, browser == chromiumCookiesOff && topology == project.CrossSite:
+		tests = []string{mainFlowTest, cookiesTest, socialTest, securityHeadersTest, passkeyTest}
+	case browser == firefox:
+		tests = []string{mainFlowTest, cookiesTest, socialTest, securityHeadersTest}
+	case topology != project.CrossSite:
 		tests = []string{mainFlowTest}
+	default: // Firefox keeping only partitioned cookies, cross-site
+		tests = []string{mainFlowTest, socialTest}
 	}
 	return filter{Grep: strings.Join(tests, "|")}
 }

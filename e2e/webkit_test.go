@@ -93,8 +93,13 @@ func startWebKit(t *testing.T, logPath string, hosts []string, httpsPort int, ca
 	}
 
 	port := freePort(t)
-	script := `mount --bind "$1" /etc/hosts && mount --bind "$2" "$3" && shift 3 && exec "$@"`
-	s := startServer(t, "WebKitWebDriver", dir, logPath, nil, unshare, "--mount", "--propagation", "private",
+	// A PID namespace too, whose first process (sh, not exec'd away:
+	// xvfb-run never sees Xvfb ready as PID 1) takes every other with it
+	// when unshare dies, even with the test binary: xvfb-run leaves Xvfb
+	// and the driver behind when it is killed.
+	script := `mount --bind "$1" /etc/hosts && mount --bind "$2" "$3" && shift 3 && "$@"`
+	s := startServer(t, "WebKitWebDriver", dir, logPath, nil, unshare,
+		"--mount", "--propagation", "private", "--pid", "--fork", "--kill-child", "--mount-proc",
 		"sh", "-c", script, "sh", hostsFile, bundle, systemCABundle,
 		xvfb, "-a", driver, fmt.Sprintf("--port=%d", port))
 	w := &webKit{server: s, base: fmt.Sprintf("http://127.0.0.1:%d", port), miniBrowser: mini}

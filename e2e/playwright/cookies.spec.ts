@@ -21,7 +21,7 @@ const password = "correct horse battery staple";
 const want = JSON.parse(process.env.SCAFFOLD_EXPECT_COOKIES ?? "null") as Cookie[] | null;
 const serverRendered = process.env.SCAFFOLD_EXPECT_SERVER_RENDERED === "true";
 
-test("the browser holds the API's cookies as deployed", async ({ page, context }, testInfo) => {
+test("the browser holds the API's cookies as deployed", async ({ page, context, browserName }, testInfo) => {
   test.skip(want === null, "SCAFFOLD_EXPECT_COOKIES is not set: run this through scaffold's e2e suite");
   const email = `e2e-cookies-${testInfo.project.name}-${Date.now()}@example.com`;
 
@@ -33,6 +33,11 @@ test("the browser holds the API's cookies as deployed", async ({ page, context }
   await expect(page.getByText(email, { exact: true })).toBeVisible();
 
   await test.step("cookies", async () => {
+    // Playwright reports no partition key for Firefox's cookies (over
+    // WebDriver BiDi): there, that the cookies are Partitioned shows in the
+    // flow passing with only partitioned third-party cookies kept.
+    const expected =
+      browserName === "firefox" ? want!.map((c) => ({ ...c, partitionKey: "" })) : want;
     const got = (await context.cookies())
       .map((c) => ({
         name: c.name,
@@ -44,7 +49,7 @@ test("the browser holds the API's cookies as deployed", async ({ page, context }
         partitionKey: c.partitionKey ?? "",
       }))
       .sort((a, b) => a.name.localeCompare(b.name));
-    expect(got).toEqual(want);
+    expect(got).toEqual(expected);
   });
 
   await test.step("the dashboard as the web server sends it", async () => {

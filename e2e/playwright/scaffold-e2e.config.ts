@@ -56,9 +56,6 @@ const firefoxes = firefoxPath
 
 export default defineConfig({
   ...base,
-  // SCAFFOLD_WORKERS runs that many tests at once (each test signs up users
-  // of its own); the project's own setting otherwise.
-  ...(process.env.SCAFFOLD_WORKERS ? { workers: Number(process.env.SCAFFOLD_WORKERS) } : {}),
   projects: [...chromiums, ...firefoxes].map((project) => {
     const f = filters[project.name ?? ""] ?? {};
     return {
