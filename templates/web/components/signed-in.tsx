@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
 
+import { Alert } from "@/components/ui/alert";
 import { toApiError, type ApiError } from "@/lib/api";
 import { maybeSignedIn } from "@/lib/signed-in-hint";
 
@@ -69,18 +70,14 @@ export function useSignedInData<T>(
 /** What a signed-in page shows until its data is there: loading, or why not. */
 export function Loading({ title, error }: { title: string; error: ApiError | null }) {
   return (
-    <section className="stack" aria-busy={!error}>
+    <section className="flex flex-col gap-4" aria-busy={!error}>
       <h1>{title}</h1>
-      {error ? <ErrorMessage error={error} /> : <p className="muted">Loading…</p>}
+      {error ? <ErrorMessage error={error} /> : <p className="text-muted-foreground">Loading…</p>}
     </section>
   );
 }
 
 /** An API error, announced to screen readers when it appears. */
 export function ErrorMessage({ error }: { error: ApiError }) {
-  return (
-    <p role="alert" className="alert">
-      {error.message}
-    </p>
-  );
+  return <Alert variant="destructive">{error.message}</Alert>;
 }

@@ -99,11 +99,43 @@ test("signing in from the home page reaches the dashboard", async ({ page }, tes
 
   await page.goto("/");
   await page.waitForLoadState("networkidle");
-  await page.getByRole("link", { name: "Sign in" }).click();
+  await page.getByRole("main").getByRole("link", { name: "Sign in" }).click();
   await fillCredentials(page, email, password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(signedInAs).toBeVisible();
+});
+
+test("the header follows the sign-in, and its account menu signs out", async ({
+  page,
+}, testInfo) => {
+  const email = uniqueEmail(`menu-${testInfo.project.name}`);
+  const header = page.getByRole("banner");
+  const account = header.getByRole("button", { name: "Account", exact: true });
+
+  await page.goto("/register");
+  await expect(header.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await expect(account).toHaveCount(0);
+  await fillCredentials(page, email, password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(header.getByRole("link", { name: "Sign in" })).toHaveCount(0);
+  await expect(header.getByRole("link", { name: "Dashboard" })).toHaveAttribute("aria-current", "page");
+
+  // The menu, opened: who is signed in, and the way to the settings.
+  await account.click();
+  const menu = page.getByRole("menu");
+  await expect(menu.getByText(email, { exact: true })).toBeVisible();
+  await menu.getByRole("menuitem", { name: "Settings" }).click();
+  await expect(page).toHaveURL(/\/settings$/);
+  await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
+
+  await account.click();
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(header.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/login$/);
 });
 
 test("registering a taken email shows the API's error", async ({ page }, testInfo) => {
