@@ -5,7 +5,7 @@ import { useCallback, useEffect, useState } from "react";
 
 import { Alert } from "@/components/ui/alert";
 import { toApiError, type ApiError } from "@/lib/api";
-import { maybeSignedIn } from "@/lib/signed-in-hint";
+import { maybeSignedIn, rememberSignIn, signedInHint } from "@/lib/signed-in-hint";
 
 /**
  * The data of a page for signed-in users. initial is what the server
@@ -15,7 +15,9 @@ import { maybeSignedIn } from "@/lib/signed-in-hint";
  * cookies, a browser that surely is not signed in (lib/signed-in-hint.ts)
  * goes to /login without asking; fail sends the visitor there too when the API
  * says nobody is signed in (perhaps signed out from another device), and
- * keeps any other failure in error, for the page to show.
+ * keeps any other failure in error, for the page to show. Data from the API
+ * means someone is signed in: a browser whose hint said otherwise (its
+ * storage was cleared) is corrected, and the header shows the account menu.
  */
 export function useSignedInData<T>(
   initial: T | null,
@@ -25,6 +27,13 @@ export function useSignedInData<T>(
   const router = useRouter();
   const [data, setData] = useState<T | null>(initial);
   const [error, setError] = useState<ApiError | null>(null);
+  const loaded = data !== null;
+
+  useEffect(() => {
+    if (loaded && signedInHint() === "no") {
+      rememberSignIn();
+    }
+  }, [loaded]);
 
   const fail = useCallback(
     (err: unknown) => {
