@@ -79,9 +79,7 @@ export function Passkeys({ onError }: { onError: (err: unknown) => void }) {
         </ul>
       )}
       {added && (
-        <Alert>
-          Passkey added. Next time, choose it to sign in.
-        </Alert>
+        <Alert>Passkey added. Next time, choose it to sign in.</Alert>
       )}
       {supported ? (
         <AsyncButton

@@ -47,12 +47,22 @@ export function SiteNav() {
             {/* Not prefetched: a prefetch answered by proxy.ts's redirect to
                 /login would be replayed by the router later. */}
             <li>
-              <Link href="/dashboard" prefetch={false} className={linkClasses} aria-current={current("/dashboard")}>
+              <Link
+                href="/dashboard"
+                prefetch={false}
+                className={linkClasses}
+                aria-current={current("/dashboard")}
+              >
                 Dashboard
               </Link>
             </li>
             <li>
-              <Link href="/settings" prefetch={false} className={linkClasses} aria-current={current("/settings")}>
+              <Link
+                href="/settings"
+                prefetch={false}
+                className={linkClasses}
+                aria-current={current("/settings")}
+              >
                 Settings
               </Link>
             </li>
@@ -71,7 +81,11 @@ export function SiteNav() {
           <AccountMenu />
         </Suspense>
       ) : (
-        <Link href="/register" className={buttonVariants("outline")} aria-current={current("/register")}>
+        <Link
+          href="/register"
+          className={buttonVariants("outline")}
+          aria-current={current("/register")}
+        >
           Create account
         </Link>
       )}

@@ -15,7 +15,11 @@ export function VerifyBanner() {
   const [pending, startTransition] = useTransition();
 
   return (
-    <div className="flex flex-wrap items-center gap-3 rounded-lg border border-primary px-3 py-2.5" role="region" aria-label="Email verification">
+    <div
+      className="flex flex-wrap items-center gap-3 rounded-lg border border-primary px-3 py-2.5"
+      role="region"
+      aria-label="Email verification"
+    >
       <p>Please verify your email address: open the link in the mail we sent you.</p>
       <Button
         type="button"
@@ -35,7 +39,10 @@ export function VerifyBanner() {
         Resend verification email
       </Button>
       {message && (
-        <p role={message.error ? "alert" : "status"} className={message.error ? "text-sm text-destructive" : undefined}>
+        <p
+          role={message.error ? "alert" : "status"}
+          className={message.error ? "text-sm text-destructive" : undefined}
+        >
           {message.text}
         </p>
       )}

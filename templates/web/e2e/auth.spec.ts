@@ -120,7 +120,10 @@ test("the header follows the sign-in, and its account menu signs out", async ({
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(header.getByRole("link", { name: "Sign in" })).toHaveCount(0);
-  await expect(header.getByRole("link", { name: "Dashboard" })).toHaveAttribute("aria-current", "page");
+  await expect(header.getByRole("link", { name: "Dashboard" })).toHaveAttribute(
+    "aria-current",
+    "page",
+  );
 
   // The menu, opened: who is signed in, and the way to the settings.
   await account.click();

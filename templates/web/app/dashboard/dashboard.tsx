@@ -182,7 +182,11 @@ function NoteForm({
   const fields = state.error?.fields ?? {};
 
   return (
-    <form action={formAction} className="flex flex-col gap-4 rounded-lg border bg-card p-5" noValidate>
+    <form
+      action={formAction}
+      className="flex flex-col gap-4 rounded-lg border bg-card p-5"
+      noValidate
+    >
       <Field name="title" label="Title" error={fields.title}>
         {(control) => (
           <Input {...control} required maxLength={200} defaultValue={state.title} />

@@ -36,7 +36,13 @@ export function ForgotForm() {
     <form action={formAction} className="flex flex-col gap-4" noValidate>
       <Field name="email" label="Email" error={state.error?.fields.email}>
         {(control) => (
-          <Input {...control} type="email" autoComplete="email" required defaultValue={state.email} />
+          <Input
+            {...control}
+            type="email"
+            autoComplete="email"
+            required
+            defaultValue={state.email}
+          />
         )}
       </Field>
       <FormError error={state.error} fields={["email"]} />

@@ -19,11 +19,7 @@ export default async function LoginPage({ searchParams }: PageProps<"/login">) {
   return (
     <Card>
       <h1>Sign in</h1>
-      {notice && (
-        <Alert>
-          {notices[notice]}
-        </Alert>
-      )}
+      {notice && <Alert>{notices[notice]}</Alert>}
       <AuthForm mode="login" />
       <p className="text-muted-foreground">
         <Link href="/forgot-password">Forgot password?</Link>

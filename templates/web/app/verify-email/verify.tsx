@@ -56,9 +56,5 @@ export function VerifyEmail({ token }: { token: string }) {
       </Alert>
     );
   }
-  return (
-    <Alert variant="destructive">
-      {outcome.error.message}
-    </Alert>
-  );
+  return <Alert variant="destructive">{outcome.error.message}</Alert>;
 }
