@@ -2,6 +2,10 @@
 
 import Link from "next/link";
 
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+
 /**
  * What a page shows when rendering it failed, inside the app's header and
  * styles. The details went to the server's log (or the browser's console);
@@ -15,18 +19,18 @@ export default function PageError({
   reset: () => void;
 }) {
   return (
-    <section className="card stack">
+    <Card>
       <h1>Something went wrong</h1>
-      <p role="alert" className="alert">
+      <Alert variant="destructive">
         This page could not be shown. Try again; if it keeps failing, come back later.
         {error.digest && ` (Reference: ${error.digest})`}
-      </p>
-      <p className="actions">
-        <button type="button" onClick={reset}>
+      </Alert>
+      <p className="flex flex-wrap items-center gap-3">
+        <Button type="button" onClick={reset}>
           Try again
-        </button>
+        </Button>
         <Link href="/">Go to the home page</Link>
       </p>
-    </section>
+    </Card>
   );
 }

@@ -1,7 +1,7 @@
 import type { Metadata, Viewport } from "next";
-import Link from "next/link";
 import { connection } from "next/server";
 
+import { SiteHeader } from "@/components/site-header";
 import { appName } from "@/lib/config";
 
 import "./globals.css";
@@ -25,12 +25,8 @@ export default async function RootLayout({ children }: LayoutProps<"/">) {
   return (
     <html lang="en">
       <body>
-        <header className="site-header">
-          <Link href="/" className="brand">
-            {appName}
-          </Link>
-        </header>
-        <main className="site-main">{children}</main>
+        <SiteHeader />
+        <main className="mx-auto max-w-2xl px-4 pt-6 pb-12">{children}</main>
       </body>
     </html>
   );

@@ -2,6 +2,8 @@
 
 import { useTransition, type ButtonHTMLAttributes } from "react";
 
+import { buttonVariants, type ButtonVariant } from "@/components/ui/button";
+
 type AsyncButtonProps = Omit<ButtonHTMLAttributes<HTMLButtonElement>, "onClick" | "disabled"> & {
   /** What a press does. While it runs, the button is busy. */
   action: () => Promise<void>;
@@ -13,19 +15,29 @@ type AsyncButtonProps = Omit<ButtonHTMLAttributes<HTMLButtonElement>, "onClick" 
    * done).
    */
   keepFocus?: boolean;
+  variant?: ButtonVariant;
 };
 
 /**
  * A button that runs an async action: busy (aria-busy, and disabled) until
  * the action settles, ignoring presses meanwhile.
  */
-export function AsyncButton({ action, onError, keepFocus, type, ...props }: AsyncButtonProps) {
+export function AsyncButton({
+  action,
+  onError,
+  keepFocus,
+  variant,
+  className,
+  type,
+  ...props
+}: AsyncButtonProps) {
   const [pending, startTransition] = useTransition();
 
   return (
     <button
       {...props}
       type={type ?? "button"}
+      className={buttonVariants(variant, className)}
       disabled={pending && !keepFocus}
       aria-disabled={keepFocus ? pending : undefined}
       aria-busy={pending}

@@ -8,6 +8,8 @@ import { FormError } from "@/components/form-error";
 import { MfaForm } from "@/components/mfa-form";
 import { PasswordStrength } from "@/components/password-strength";
 import { SocialSignIn } from "@/components/social-sign-in";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
 import { api, toApiError, type ApiError, type PasskeySignIn } from "@/lib/api";
 import {
   cancelPasskeyRequest,
@@ -128,10 +130,10 @@ export function AuthForm({ mode }: { mode: keyof typeof modes }) {
   // appear below, next to the form. The providers' buttons follow.
   return (
     <>
-      <form action={formAction} className="form" noValidate>
+      <form action={formAction} className="flex flex-col gap-4" noValidate>
         <Field name="email" label="Email" error={fields.email}>
           {(control) => (
-            <input
+            <Input
               {...control}
               type="email"
               autoComplete={text.email}
@@ -147,7 +149,7 @@ export function AuthForm({ mode }: { mode: keyof typeof modes }) {
           error={fields.password}
         >
           {(control) => (
-            <input
+            <Input
               {...control}
               type="password"
               autoComplete={text.password}
@@ -159,7 +161,7 @@ export function AuthForm({ mode }: { mode: keyof typeof modes }) {
         </Field>
         <FormError error={state.error} fields={["email", "password"]} />
         {/* The name stays the same while pending; aria-busy shows a spinner. */}
-        <button
+        <Button
           type="submit"
           name="intent"
           value="password"
@@ -168,19 +170,19 @@ export function AuthForm({ mode }: { mode: keyof typeof modes }) {
           onClick={() => setIntent("password")}
         >
           {text.submit}
-        </button>
+        </Button>
         {passkeys && (
-          <button
+          <Button
             type="submit"
             name="intent"
             value="passkey"
-            className="secondary"
+            variant="outline"
             disabled={pending}
             aria-busy={pending && intent === "passkey"}
             onClick={() => setIntent("passkey")}
           >
             Sign in with a passkey
-          </button>
+          </Button>
         )}
       </form>
       <SocialSignIn />

@@ -31,17 +31,17 @@ export function ConnectedAccounts({
   return (
     <>
       <h2>Connected accounts</h2>
-      <ul className="identities">
+      <ul className="flex flex-col gap-2">
         {providers.map((p) => {
           const connected = identities.filter((i) => i.provider === p.id);
           return (
-            <li key={p.id}>
-              <strong>{p.name}</strong>
+            <li key={p.id} className="flex flex-wrap items-center gap-3">
+              <strong className="min-w-32">{p.name}</strong>
               {connected.map((i) => (
-                <span key={i.id} className="identity">
-                  <span className="muted">{i.email || "connected"}</span>
+                <span key={i.id} className="flex flex-wrap items-center gap-3">
+                  <span className="text-muted-foreground">{i.email || "connected"}</span>
                   <AsyncButton
-                    className="secondary"
+                    variant="outline"
                     action={async () => {
                       await api.deleteIdentity(i.id);
                       reload();
@@ -54,7 +54,7 @@ export function ConnectedAccounts({
               ))}
               {connected.length === 0 && (
                 <AsyncButton
-                  className="secondary"
+                  variant="outline"
                   action={() => goToProvider(p.id, { intent: "link", return_to: "/settings" })}
                   onError={onError}
                 >

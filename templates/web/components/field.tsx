@@ -1,5 +1,7 @@
 import type { ReactNode } from "react";
 
+import { Label } from "@/components/ui/label";
+
 /** The props that tie a control to its label, hint and the API's message for it. */
 export type ControlProps = {
   id: string;
@@ -30,8 +32,8 @@ export function Field({
   const errorId = `${name}-error`;
   const describedBy = [hint ? hintId : "", error ? errorId : ""].filter(Boolean).join(" ");
   return (
-    <div className="field">
-      <label htmlFor={name}>{label}</label>
+    <div className="flex flex-col gap-1.5">
+      <Label htmlFor={name}>{label}</Label>
       {children({
         id: name,
         name,
@@ -39,12 +41,12 @@ export function Field({
         "aria-describedby": describedBy || undefined,
       })}
       {hint && (
-        <div id={hintId} className="field-hint">
+        <div id={hintId} className="text-sm text-muted-foreground">
           {hint}
         </div>
       )}
       {error && (
-        <p id={errorId} className="field-error" role="alert">
+        <p id={errorId} className="text-sm text-destructive" role="alert">
           {error}
         </p>
       )}

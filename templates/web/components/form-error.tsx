@@ -2,6 +2,7 @@
 
 import { useEffect, useRef } from "react";
 
+import { Alert } from "@/components/ui/alert";
 import type { ApiError } from "@/lib/api";
 
 /**
@@ -36,9 +37,5 @@ export function FormError({
   if (besideFields) {
     return <span ref={marker} hidden />;
   }
-  return (
-    <p role="alert" className="alert">
-      {error.message}
-    </p>
-  );
+  return <Alert variant="destructive">{error.message}</Alert>;
 }

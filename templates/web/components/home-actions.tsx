@@ -3,7 +3,8 @@
 import Link from "next/link";
 import { useSyncExternalStore } from "react";
 
-import { signedInHint } from "@/lib/signed-in-hint";
+import { buttonVariants } from "@/components/ui/button";
+import { signedInHint, subscribeToSignedInHint } from "@/lib/signed-in-hint";
 
 /**
  * The home page's way in: to the dashboard for a browser that signed in,
@@ -12,13 +13,13 @@ import { signedInHint } from "@/lib/signed-in-hint";
  * it once hydrated.
  */
 export function HomeActions() {
-  const hint = useSyncExternalStore(subscribe, signedInHint, () => "no" as const);
+  const hint = useSyncExternalStore(subscribeToSignedInHint, signedInHint, () => "no" as const);
   if (hint === "yes") {
     return (
-      <p className="actions">
+      <p className="flex flex-wrap items-center gap-3">
         {/* Not prefetched: a prefetch answered by proxy.ts's redirect to
             /login would be replayed by the router later. */}
-        <Link className="button" href="/dashboard" prefetch={false}>
+        <Link className={buttonVariants()} href="/dashboard" prefetch={false}>
           Go to your dashboard
         </Link>
         <Link href="/settings" prefetch={false}>
@@ -28,19 +29,13 @@ export function HomeActions() {
     );
   }
   return (
-    <p className="actions">
-      <Link className="button" href="/register">
+    <p className="flex flex-wrap items-center gap-3">
+      <Link className={buttonVariants()} href="/register">
         Create an account
       </Link>
-      <Link className="button secondary" href="/login">
+      <Link className={buttonVariants("outline")} href="/login">
         Sign in
       </Link>
     </p>
   );
-}
-
-/** Another tab signing in or out changes the hint: storage events say so. */
-function subscribe(onChange: () => void): () => void {
-  window.addEventListener("storage", onChange);
-  return () => window.removeEventListener("storage", onChange);
 }

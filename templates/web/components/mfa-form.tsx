@@ -5,6 +5,9 @@ import { useRouter } from "next/navigation";
 import { useActionState, useState } from "react";
 
 import { Field } from "@/components/field";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
 import { api, toApiError, type ApiError } from "@/lib/api";
 
 /**
@@ -35,15 +38,15 @@ export function MfaForm() {
   const over = error?.code === "unauthenticated";
 
   return (
-    <form action={formAction} className="form" noValidate>
-      <p className="muted">
+    <form action={formAction} className="flex flex-col gap-4" noValidate>
+      <p className="text-muted-foreground">
         {recovery
           ? "Enter one of the recovery codes you saved when you turned on two-factor authentication. Each works once."
           : "Enter the 6-digit code your authenticator app shows for this account."}
       </p>
       <Field name="code" label={recovery ? "Recovery code" : "Authentication code"}>
         {(control) => (
-          <input
+          <Input
             {...control}
             key={recovery ? "recovery" : "code"}
             type="text"
@@ -57,7 +60,7 @@ export function MfaForm() {
         )}
       </Field>
       {error && (
-        <p role="alert" className="alert">
+        <Alert variant="destructive">
           {error.message}
           {over && (
             <>
@@ -65,14 +68,14 @@ export function MfaForm() {
               <Link href="/login">Sign in again</Link>
             </>
           )}
-        </p>
+        </Alert>
       )}
-      <button type="submit" disabled={pending} aria-busy={pending}>
+      <Button type="submit" disabled={pending} aria-busy={pending}>
         Verify
-      </button>
-      <button type="button" className="link-button" onClick={() => setRecovery(!recovery)}>
+      </Button>
+      <Button variant="link" onClick={() => setRecovery(!recovery)}>
         {recovery ? "Use the authenticator app" : "Use a recovery code"}
-      </button>
+      </Button>
     </form>
   );
 }

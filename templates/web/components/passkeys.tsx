@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from "react";
 
 import { AsyncButton } from "@/components/async-button";
 import { ErrorMessage } from "@/components/signed-in";
+import { Alert } from "@/components/ui/alert";
 import { api, type ApiError, type Passkey } from "@/lib/api";
 import { addPasskey, passkeyError, usePasskeySupport } from "@/lib/passkeys";
 
@@ -45,25 +46,25 @@ export function Passkeys({ onError }: { onError: (err: unknown) => void }) {
   return (
     <>
       <h2>Passkeys</h2>
-      <p className="muted">
+      <p className="text-muted-foreground">
         Sign in with your fingerprint, face or screen lock instead of a password. Your device or
         password manager keeps the passkey, and it works only on this site.
       </p>
       {passkeys.length === 0 ? (
-        <p className="muted">No passkeys yet.</p>
+        <p className="text-muted-foreground">No passkeys yet.</p>
       ) : (
-        <ul className="passkeys">
+        <ul className="passkeys flex flex-col gap-2">
           {passkeys.map((p) => (
-            <li key={p.id}>
-              <span className="passkey">
+            <li key={p.id} className="flex flex-wrap items-center justify-between gap-3">
+              <span className="flex flex-col">
                 <strong id={`passkey-${p.id}`}>{p.name}</strong>
-                <span className="muted">
+                <span className="text-muted-foreground">
                   Added {formatDate(p.created_at)},{" "}
                   {p.last_used_at ? `last used ${formatDate(p.last_used_at)}` : "never used"}
                 </span>
               </span>
               <AsyncButton
-                className="secondary"
+                variant="outline"
                 aria-describedby={`passkey-${p.id}`}
                 action={run(async () => {
                   await api.deletePasskey(p.id);
@@ -78,9 +79,7 @@ export function Passkeys({ onError }: { onError: (err: unknown) => void }) {
         </ul>
       )}
       {added && (
-        <p role="status" className="notice">
-          Passkey added. Next time, choose it to sign in.
-        </p>
+        <Alert>Passkey added. Next time, choose it to sign in.</Alert>
       )}
       {supported ? (
         <AsyncButton
@@ -94,7 +93,7 @@ export function Passkeys({ onError }: { onError: (err: unknown) => void }) {
           Add a passkey
         </AsyncButton>
       ) : (
-        <p className="muted">This browser cannot create passkeys.</p>
+        <p className="text-muted-foreground">This browser cannot create passkeys.</p>
       )}
       {error && <ErrorMessage error={error} />}
     </>

@@ -32,10 +32,19 @@ export function PasswordStrength({ password }: { password: string }) {
   // Nothing typed, or the estimate of what is typed not there yet.
   const estimate = password !== "" && result?.password === password ? result.estimate : null;
   return (
-    <div className="strength" aria-live="polite">
+    <div className="strength flex flex-col gap-1 empty:hidden" aria-live="polite">
       {estimate && (
         <>
-          <meter min={0} max={4} low={2} high={3} optimum={4} value={estimate.score} aria-hidden="true" />
+          <meter
+            className="h-2 w-full"
+            min={0}
+            max={4}
+            low={2}
+            high={3}
+            optimum={4}
+            value={estimate.score}
+            aria-hidden="true"
+          />
           <p>
             {estimate.refusal ?? `Strength: ${labels[estimate.score]}.`}
             {estimate.advice && ` ${estimate.advice}`}

@@ -3,8 +3,9 @@
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
 
+import { Alert } from "@/components/ui/alert";
 import { toApiError, type ApiError } from "@/lib/api";
-import { maybeSignedIn } from "@/lib/signed-in-hint";
+import { maybeSignedIn, rememberSignIn, signedInHint } from "@/lib/signed-in-hint";
 
 /**
  * The data of a page for signed-in users. initial is what the server
@@ -14,7 +15,9 @@ import { maybeSignedIn } from "@/lib/signed-in-hint";
  * cookies, a browser that surely is not signed in (lib/signed-in-hint.ts)
  * goes to /login without asking; fail sends the visitor there too when the API
  * says nobody is signed in (perhaps signed out from another device), and
- * keeps any other failure in error, for the page to show.
+ * keeps any other failure in error, for the page to show. Data from the API
+ * means someone is signed in: a browser whose hint said otherwise (its
+ * storage was cleared) is corrected, and the header shows the account menu.
  */
 export function useSignedInData<T>(
   initial: T | null,
@@ -24,6 +27,13 @@ export function useSignedInData<T>(
   const router = useRouter();
   const [data, setData] = useState<T | null>(initial);
   const [error, setError] = useState<ApiError | null>(null);
+  const loaded = data !== null;
+
+  useEffect(() => {
+    if (loaded && signedInHint() === "no") {
+      rememberSignIn();
+    }
+  }, [loaded]);
 
   const fail = useCallback(
     (err: unknown) => {
@@ -69,18 +79,14 @@ export function useSignedInData<T>(
 /** What a signed-in page shows until its data is there: loading, or why not. */
 export function Loading({ title, error }: { title: string; error: ApiError | null }) {
   return (
-    <section className="stack" aria-busy={!error}>
+    <section className="flex flex-col gap-4" aria-busy={!error}>
       <h1>{title}</h1>
-      {error ? <ErrorMessage error={error} /> : <p className="muted">Loading…</p>}
+      {error ? <ErrorMessage error={error} /> : <p className="text-muted-foreground">Loading…</p>}
     </section>
   );
 }
 
 /** An API error, announced to screen readers when it appears. */
 export function ErrorMessage({ error }: { error: ApiError }) {
-  return (
-    <p role="alert" className="alert">
-      {error.message}
-    </p>
-  );
+  return <Alert variant="destructive">{error.message}</Alert>;
 }

@@ -3,6 +3,7 @@
 import { useEffect, useState } from "react";
 
 import { AsyncButton } from "@/components/async-button";
+import { Alert } from "@/components/ui/alert";
 import { api, toApiError, type ApiError, type OAuthStart, type Provider } from "@/lib/api";
 
 /**
@@ -51,25 +52,21 @@ export function SocialSignIn() {
     return null;
   }
   return (
-    <div className="stack social">
-      <p className="divider">
-        <span>or</span>
+    <div className="flex flex-col gap-2">
+      <p className="flex items-center gap-3 text-sm text-muted-foreground before:flex-1 before:border-t after:flex-1 after:border-t">
+        or
       </p>
       {providers.map((p) => (
         <AsyncButton
           key={p.id}
-          className="secondary"
+          variant="outline"
           action={() => goToProvider(p.id, {})}
           onError={(err) => setError(toApiError(err))}
         >
           Continue with {p.name}
         </AsyncButton>
       ))}
-      {error && (
-        <p role="alert" className="alert">
-          {error.message}
-        </p>
-      )}
+      {error && <Alert variant="destructive">{error.message}</Alert>}
     </div>
   );
 }

@@ -5,6 +5,10 @@ import { useCallback, useEffect, useState } from "react";
 
 import { AsyncButton } from "@/components/async-button";
 import { ErrorMessage } from "@/components/signed-in";
+import { Alert } from "@/components/ui/alert";
+import { Button, buttonVariants } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
 import { api, toApiError, type ApiError, type MFAStatus } from "@/lib/api";
 
 type Setup = { secret: string; qr: string };
@@ -50,15 +54,15 @@ export function TwoFactor({ onError }: { onError: (err: unknown) => void }) {
       <h2>Two-factor authentication</h2>
       {codes && <RecoveryCodes codes={codes} onDone={() => setCodes(null)} />}
       {!status.totp && !setup && (
-        <div className="form">
-          <p className="muted">
+        <div className="flex flex-col gap-4">
+          <p className="text-muted-foreground">
             Ask for a code from an authenticator app (such as 1Password, Google Authenticator
             or Aegis) at every sign-in, after the password or the provider.
           </p>
           {status.password && (
-            <div className="field">
-              <label htmlFor="mfa-password">Password</label>
-              <input
+            <div className="flex flex-col gap-1.5">
+              <Label htmlFor="mfa-password">Password</Label>
+              <Input
                 id="mfa-password"
                 type="password"
                 autoComplete="current-password"
@@ -80,15 +84,15 @@ export function TwoFactor({ onError }: { onError: (err: unknown) => void }) {
         </div>
       )}
       {!status.totp && setup && (
-        <div className="form">
-          <p className="muted">
+        <div className="flex flex-col gap-4">
+          <p className="text-muted-foreground">
             Scan this QR code with your authenticator app, or type the secret into it. Then enter
             the code it shows.
           </p>
           {/* eslint-disable-next-line @next/next/no-img-element -- a data: URL, nothing to optimize */}
           <img src={setup.qr} width={200} height={200} alt="QR code for your authenticator app" />
           <p>
-            Secret: <code className="secret">{setup.secret}</code>
+            Secret: <code className="secret [overflow-wrap:anywhere]">{setup.secret}</code>
           </p>
           <CodeField value={code} onChange={setCode} />
           <AsyncButton
@@ -105,15 +109,15 @@ export function TwoFactor({ onError }: { onError: (err: unknown) => void }) {
         </div>
       )}
       {status.totp && (
-        <div className="form">
+        <div className="flex flex-col gap-4">
           <p>
             <strong>On.</strong> Signing in asks for a code of your authenticator app;{" "}
             {status.recovery_codes} recovery codes left.
           </p>
           <CodeField value={code} onChange={setCode} />
-          <div className="actions">
+          <div className="flex flex-wrap items-center gap-3">
             <AsyncButton
-              className="secondary"
+              variant="outline"
               action={run(async () => {
                 setCodes(await api.newRecoveryCodes(code));
                 setCode("");
@@ -124,7 +128,7 @@ export function TwoFactor({ onError }: { onError: (err: unknown) => void }) {
               New recovery codes
             </AsyncButton>
             <AsyncButton
-              className="danger"
+              variant="destructive"
               action={run(async () => {
                 await api.disableTOTP({ code });
                 setCode("");
@@ -144,9 +148,9 @@ export function TwoFactor({ onError }: { onError: (err: unknown) => void }) {
 
 function CodeField({ value, onChange }: { value: string; onChange: (v: string) => void }) {
   return (
-    <div className="field">
-      <label htmlFor="mfa-code">Authentication code</label>
-      <input
+    <div className="flex flex-col gap-1.5">
+      <Label htmlFor="mfa-code">Authentication code</Label>
+      <Input
         id="mfa-code"
         type="text"
         inputMode="numeric"
@@ -164,37 +168,37 @@ function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void 
   const [copied, setCopied] = useState(false);
   const text = codes.join("\n") + "\n";
   return (
-    <div className="notice stack" role="status">
+    <Alert className="flex flex-col gap-4">
       <p>
         <strong>Your recovery codes.</strong> Each signs you in once without the app. Keep them
         somewhere safe: they are not shown again.
       </p>
-      <ul className="recovery-codes">
+      <ul className="recovery-codes grid grid-cols-[repeat(auto-fill,minmax(12rem,1fr))] gap-x-4 gap-y-1">
         {codes.map((c) => (
           <li key={c}>
             <code>{c}</code>
           </li>
         ))}
       </ul>
-      <div className="actions">
-        <button
+      <div className="flex flex-wrap items-center gap-3">
+        <Button
           type="button"
-          className="secondary"
+          variant="outline"
           onClick={() => navigator.clipboard.writeText(text).then(() => setCopied(true))}
         >
           {copied ? "Copied" : "Copy"}
-        </button>
+        </Button>
         <a
-          className="button secondary"
+          className={buttonVariants("outline")}
           href={`data:text/plain;charset=utf-8,${encodeURIComponent(text)}`}
           download="recovery-codes.txt"
         >
           Download
         </a>
-        <button type="button" onClick={onDone}>
+        <Button type="button" onClick={onDone}>
           Done
-        </button>
+        </Button>
       </div>
-    </div>
+    </Alert>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useState, useTransition } from "react";
 
+import { Button } from "@/components/ui/button";
 import { api, toApiError } from "@/lib/api";
 
 /**
@@ -14,11 +15,15 @@ export function VerifyBanner() {
   const [pending, startTransition] = useTransition();
 
   return (
-    <div className="banner" role="region" aria-label="Email verification">
+    <div
+      className="flex flex-wrap items-center gap-3 rounded-lg border border-primary px-3 py-2.5"
+      role="region"
+      aria-label="Email verification"
+    >
       <p>Please verify your email address: open the link in the mail we sent you.</p>
-      <button
+      <Button
         type="button"
-        className="secondary"
+        variant="outline"
         disabled={pending}
         aria-busy={pending}
         onClick={() =>
@@ -32,9 +37,12 @@ export function VerifyBanner() {
         }
       >
         Resend verification email
-      </button>
+      </Button>
       {message && (
-        <p role={message.error ? "alert" : "status"} className={message.error ? "field-error" : ""}>
+        <p
+          role={message.error ? "alert" : "status"}
+          className={message.error ? "text-sm text-destructive" : undefined}
+        >
           {message.text}
         </p>
       )}

@@ -83,26 +83,47 @@ test("register, stay signed in, add a note, sign out and sign in again", async (
   });
 });
 
-test("signing in from the home page reaches the dashboard", async ({ page }, testInfo) => {
+test("signing in from the home page reaches the dashboard; the header follows", async ({
+  page,
+}, testInfo) => {
   const email = uniqueEmail(`home-${testInfo.project.name}`);
   const signedInAs = page.getByText(email, { exact: true });
+  const header = page.getByRole("banner");
+  const account = header.getByRole("button", { name: "Account", exact: true });
   // The home page is where a new user starts: whatever it prefetched while
   // they were signed out must not send them back to /login afterwards.
   // Give the home page time to prefetch what it links to, as a visitor
   // reading it does.
   await page.goto("/");
   await page.waitForLoadState("networkidle");
+  await expect(header.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await expect(account).toHaveCount(0);
   await page.getByRole("link", { name: "Create an account" }).click();
   await fillCredentials(page, email, password);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(signedInAs).toBeVisible();
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(header.getByRole("link", { name: "Sign in" })).toHaveCount(0);
+  await expect(header.getByRole("link", { name: "Dashboard" })).toHaveAttribute(
+    "aria-current",
+    "page",
+  );
+
+  // The account menu: who is signed in, the settings, and signing out.
+  await account.click();
+  const menu = page.getByRole("menu");
+  await expect(menu.getByText(email, { exact: true })).toBeVisible();
+  await menu.getByRole("menuitem", { name: "Settings" }).click();
+  await expect(page).toHaveURL(/\/settings$/);
+  await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
+  await account.click();
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login$/);
+  await expect(header.getByRole("link", { name: "Sign in" })).toBeVisible();
 
   await page.goto("/");
   await page.waitForLoadState("networkidle");
-  await page.getByRole("link", { name: "Sign in" }).click();
+  await page.getByRole("main").getByRole("link", { name: "Sign in" }).click();
   await fillCredentials(page, email, password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/dashboard$/);

@@ -7,6 +7,10 @@
 
 const key = "auth:signed-in";
 
+// Fired on this window when this tab changes the hint. (Other tabs hear of
+// it through the storage event.)
+const changed = "auth:signed-in-changed";
+
 function storage(): Storage | null {
   try {
     return typeof window === "undefined" ? null : window.localStorage;
@@ -22,6 +26,7 @@ export function rememberSignIn(): void {
   } catch {
     // Full, or refused: the pages ask the API instead.
   }
+  announce();
 }
 
 export function forgetSignIn(): void {
@@ -30,6 +35,27 @@ export function forgetSignIn(): void {
   } catch {
     // As above.
   }
+  announce();
+}
+
+function announce(): void {
+  // The server, which shares the API client, has no tabs to tell.
+  if (typeof window !== "undefined") {
+    window.dispatchEvent(new Event(changed));
+  }
+}
+
+/**
+ * Calls onChange whenever the hint may have changed: signing in or out in
+ * this tab or another. For useSyncExternalStore, with signedInHint.
+ */
+export function subscribeToSignedInHint(onChange: () => void): () => void {
+  window.addEventListener(changed, onChange);
+  window.addEventListener("storage", onChange);
+  return () => {
+    window.removeEventListener(changed, onChange);
+    window.removeEventListener("storage", onChange);
+  };
 }
 
 /**

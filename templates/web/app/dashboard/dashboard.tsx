@@ -3,12 +3,14 @@
 import { useRouter } from "next/navigation";
 import { useActionState } from "react";
 
-import Link from "next/link";
-
 import { AsyncButton } from "@/components/async-button";
 import { Field } from "@/components/field";
 import { FormError } from "@/components/form-error";
 import { ErrorMessage, Loading, useSignedInData } from "@/components/signed-in";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Textarea } from "@/components/ui/textarea";
+import { useSignOut } from "@/components/use-sign-out";
 import { VerifyBanner } from "@/components/verify-banner";
 import { api, toApiError, type ApiError, type Note, type NotePage, type User } from "@/lib/api";
 
@@ -45,18 +47,15 @@ export function Dashboard({
   }
 
   return (
-    <section className="stack">
-      <div className="dashboard-head">
+    <section className="flex flex-col gap-4">
+      <div className="flex flex-wrap items-start justify-between gap-4">
         <div>
           <h1>Dashboard</h1>
-          <p className="muted">
-            Signed in as <strong className="email">{data.user.email}</strong>
+          <p className="text-muted-foreground">
+            Signed in as <strong className="[overflow-wrap:anywhere]">{data.user.email}</strong>
           </p>
         </div>
-        <div className="actions">
-          <Link href="/settings">Settings</Link>
-          <SignOutButton onError={fail} />
-        </div>
+        <SignOutButton onError={fail} />
       </div>
 
       {!data.user.email_verified && <VerifyBanner />}
@@ -73,9 +72,9 @@ export function Dashboard({
 
       <h2 id="notes-heading">Your notes</h2>
       {data.notes.length === 0 && data.next === null ? (
-        <p className="muted">No notes yet. Add your first one above.</p>
+        <p className="text-muted-foreground">No notes yet. Add your first one above.</p>
       ) : (
-        <ul className="notes" aria-labelledby="notes-heading">
+        <ul className="flex flex-col gap-3" aria-labelledby="notes-heading">
           {data.notes.map((note) => (
             <NoteItem
               key={note.id}
@@ -128,7 +127,7 @@ function LoadMoreButton({
 }) {
   return (
     <AsyncButton
-      className="secondary"
+      variant="outline"
       keepFocus
       action={async () => onLoaded(await api.listNotes(cursor), cursor)}
       onError={onError}
@@ -139,25 +138,10 @@ function LoadMoreButton({
 }
 
 function SignOutButton({ onError }: { onError: (err: unknown) => void }) {
-  const router = useRouter();
+  const signOut = useSignOut();
 
   return (
-    <AsyncButton
-      className="secondary"
-      action={async () => {
-        try {
-          await api.logout();
-        } catch (err) {
-          // Already signed out is as good as signing out.
-          if (toApiError(err).status !== 401) {
-            throw err;
-          }
-        }
-        router.replace("/login");
-        router.refresh();
-      }}
-      onError={onError}
-    >
+    <AsyncButton variant="outline" action={signOut} onError={onError}>
       Sign out
     </AsyncButton>
   );
@@ -198,21 +182,25 @@ function NoteForm({
   const fields = state.error?.fields ?? {};
 
   return (
-    <form action={formAction} className="form card" noValidate>
+    <form
+      action={formAction}
+      className="flex flex-col gap-4 rounded-lg border bg-card p-5"
+      noValidate
+    >
       <Field name="title" label="Title" error={fields.title}>
         {(control) => (
-          <input {...control} required maxLength={200} defaultValue={state.title} />
+          <Input {...control} required maxLength={200} defaultValue={state.title} />
         )}
       </Field>
       <Field name="body" label="Body" error={fields.body}>
         {(control) => (
-          <textarea {...control} rows={3} maxLength={10000} defaultValue={state.body} />
+          <Textarea {...control} rows={3} maxLength={10000} defaultValue={state.body} />
         )}
       </Field>
       <FormError error={state.error} fields={["title", "body"]} />
-      <button type="submit" disabled={pending} aria-busy={pending}>
+      <Button type="submit" disabled={pending} aria-busy={pending}>
         Add note
-      </button>
+      </Button>
     </form>
   );
 }
@@ -227,11 +215,11 @@ function NoteItem({
   onError: (err: unknown) => void;
 }) {
   return (
-    <li className="note">
-      <div className="note-head">
-        <h3>{note.title}</h3>
+    <li className="flex flex-col gap-1.5 rounded-lg border bg-card px-4 py-3.5">
+      <div className="flex items-baseline justify-between gap-2">
+        <h3 className="[overflow-wrap:anywhere]">{note.title}</h3>
         <AsyncButton
-          className="link-button"
+          variant="ghost"
           aria-label={`Delete note “${note.title}”`}
           action={async () => {
             await api.deleteNote(note.id);
@@ -242,8 +230,8 @@ function NoteItem({
           Delete
         </AsyncButton>
       </div>
-      {note.body && <p className="note-body">{note.body}</p>}
-      <time className="muted" dateTime={note.created_at}>
+      {note.body && <p className="whitespace-pre-wrap [overflow-wrap:anywhere]">{note.body}</p>}
+      <time className="text-sm text-muted-foreground" dateTime={note.created_at}>
         {formatDate(note.created_at)}
       </time>
     </li>

@@ -1,15 +1,19 @@
 "use client";
 
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+
 export default function DashboardError({ reset }: { error: Error; reset: () => void }) {
   return (
-    <section className="card stack">
+    <Card>
       <h1>Dashboard unavailable</h1>
-      <p role="alert" className="alert">
+      <Alert variant="destructive">
         The dashboard could not be loaded. Check that the API is running, then try again.
-      </p>
-      <button type="button" onClick={reset}>
+      </Alert>
+      <Button type="button" onClick={reset}>
         Try again
-      </button>
-    </section>
+      </Button>
+    </Card>
   );
 }

@@ -4,6 +4,9 @@ import { useActionState } from "react";
 
 import { Field } from "@/components/field";
 import { FormError } from "@/components/form-error";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
 import { api, toApiError, type ApiError } from "@/lib/api";
 
 type State = { error: ApiError | null; sent: string | null; email: string };
@@ -24,22 +27,28 @@ export function ForgotForm() {
 
   if (state.sent) {
     return (
-      <p role="status" className="notice">
+      <Alert>
         {state.sent} If it does not arrive within a few minutes, check your spam folder.
-      </p>
+      </Alert>
     );
   }
   return (
-    <form action={formAction} className="form" noValidate>
+    <form action={formAction} className="flex flex-col gap-4" noValidate>
       <Field name="email" label="Email" error={state.error?.fields.email}>
         {(control) => (
-          <input {...control} type="email" autoComplete="email" required defaultValue={state.email} />
+          <Input
+            {...control}
+            type="email"
+            autoComplete="email"
+            required
+            defaultValue={state.email}
+          />
         )}
       </Field>
       <FormError error={state.error} fields={["email"]} />
-      <button type="submit" disabled={pending} aria-busy={pending}>
+      <Button type="submit" disabled={pending} aria-busy={pending}>
         Send reset link
-      </button>
+      </Button>
     </form>
   );
 }

@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 
 import { AuthForm } from "@/components/auth-form";
+import { Alert } from "@/components/ui/alert";
+import { Card } from "@/components/ui/card";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -15,20 +17,16 @@ export default async function LoginPage({ searchParams }: PageProps<"/login">) {
   const params = await searchParams;
   const notice = Object.keys(notices).find((key) => params[key] === "done");
   return (
-    <section className="card stack">
+    <Card>
       <h1>Sign in</h1>
-      {notice && (
-        <p role="status" className="notice">
-          {notices[notice]}
-        </p>
-      )}
+      {notice && <Alert>{notices[notice]}</Alert>}
       <AuthForm mode="login" />
-      <p className="muted">
+      <p className="text-muted-foreground">
         <Link href="/forgot-password">Forgot password?</Link>
       </p>
-      <p className="muted">
+      <p className="text-muted-foreground">
         No account yet? <Link href="/register">Create one</Link>.
       </p>
-    </section>
+    </Card>
   );
 }

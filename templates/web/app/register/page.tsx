@@ -2,17 +2,18 @@ import type { Metadata } from "next";
 import Link from "next/link";
 
 import { AuthForm } from "@/components/auth-form";
+import { Card } from "@/components/ui/card";
 
 export const metadata: Metadata = { title: "Create account" };
 
 export default function RegisterPage() {
   return (
-    <section className="card stack">
+    <Card>
       <h1>Create account</h1>
       <AuthForm mode="register" />
-      <p className="muted">
+      <p className="text-muted-foreground">
         Already registered? <Link href="/login">Sign in</Link>.
       </p>
-    </section>
+    </Card>
   );
 }

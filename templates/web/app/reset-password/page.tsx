@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 
 import { ResetForm } from "./reset-form";
+import { Alert } from "@/components/ui/alert";
+import { Card } from "@/components/ui/card";
 
 export const metadata: Metadata = { title: "Choose a new password", referrer: "no-referrer" };
 
@@ -9,15 +11,15 @@ export const metadata: Metadata = { title: "Choose a new password", referrer: "n
 export default async function ResetPasswordPage({ searchParams }: PageProps<"/reset-password">) {
   const { token } = await searchParams;
   return (
-    <section className="card stack">
+    <Card>
       <h1>Choose a new password</h1>
       {typeof token === "string" && token !== "" ? (
         <ResetForm token={token} />
       ) : (
-        <p role="alert" className="alert">
+        <Alert variant="destructive">
           This link is incomplete. <Link href="/forgot-password">Ask for a new one</Link>.
-        </p>
+        </Alert>
       )}
-    </section>
+    </Card>
   );
 }

@@ -7,6 +7,9 @@ import { useActionState, useState } from "react";
 import { Field } from "@/components/field";
 import { FormError } from "@/components/form-error";
 import { PasswordStrength } from "@/components/password-strength";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
 import { useStripTokenFromUrl } from "@/components/use-link-token";
 import { api, toApiError, type ApiError } from "@/lib/api";
 import { minPasswordLength } from "@/lib/password-rules";
@@ -31,8 +34,8 @@ export function ResetForm({ token }: { token: string }) {
   );
 
   return (
-    <form action={formAction} className="form" noValidate>
-      <p className="muted">Setting a new password signs you out on every device.</p>
+    <form action={formAction} className="flex flex-col gap-4" noValidate>
+      <p className="text-muted-foreground">Setting a new password signs you out on every device.</p>
       {/* For password managers, which save a password with its username. */}
       <input type="text" name="username" autoComplete="username" value="" readOnly hidden />
       <Field
@@ -42,7 +45,7 @@ export function ResetForm({ token }: { token: string }) {
         error={error?.fields.password}
       >
         {(control) => (
-          <input
+          <Input
             {...control}
             type="password"
             autoComplete="new-password"
@@ -53,16 +56,16 @@ export function ResetForm({ token }: { token: string }) {
         )}
       </Field>
       {error?.code === "invalid_token" ? (
-        <p role="alert" className="alert">
+        <Alert variant="destructive">
           This link is invalid, used or expired.{" "}
           <Link href="/forgot-password">Ask for a new link</Link>.
-        </p>
+        </Alert>
       ) : (
         <FormError error={error} fields={["password"]} />
       )}
-      <button type="submit" disabled={pending} aria-busy={pending}>
+      <Button type="submit" disabled={pending} aria-busy={pending}>
         Set new password
-      </button>
+      </Button>
     </form>
   );
 }

@@ -10,9 +10,13 @@ import { Field } from "@/components/field";
 import { FormError } from "@/components/form-error";
 import { Passkeys } from "@/components/passkeys";
 import { PasswordStrength } from "@/components/password-strength";
-import { TwoFactor } from "@/components/two-factor";
 import { ErrorMessage, Loading, useSignedInData } from "@/components/signed-in";
 import { useProviders } from "@/components/social-sign-in";
+import { TwoFactor } from "@/components/two-factor";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
 import { VerifyBanner } from "@/components/verify-banner";
 import { api, toApiError, type ApiError, type Provider, type Session, type User } from "@/lib/api";
 import { minPasswordLength } from "@/lib/password-rules";
@@ -54,12 +58,12 @@ export function Settings({
   const { user, sessions } = data;
 
   return (
-    <section className="stack">
-      <div className="dashboard-head">
+    <section className="flex flex-col gap-4">
+      <div className="flex flex-wrap items-start justify-between gap-4">
         <div>
           <h1>Settings</h1>
-          <p className="muted">
-            Signed in as <strong className="email">{user.email}</strong>
+          <p className="text-muted-foreground">
+            Signed in as <strong className="[overflow-wrap:anywhere]">{user.email}</strong>
           </p>
         </div>
         <Link href="/dashboard">Back to the dashboard</Link>
@@ -100,16 +104,17 @@ function SessionList({
   onChanged: () => void;
   onError: (err: unknown) => void;
 }) {
+  // A table wider than a phone scrolls inside the page, not the page itself.
   return (
-    <div className="table-scroll">
-      <table className="sessions">
+    <div className="overflow-x-auto">
+      <table className="w-full border-collapse [&_td]:border-b [&_td]:px-1.5 [&_td]:py-2 [&_td]:align-middle [&_th]:border-b [&_th]:px-1.5 [&_th]:py-2 [&_th]:text-left">
         <thead>
           <tr>
             <th scope="col">Device</th>
             <th scope="col">Signed in</th>
             <th scope="col">Last active</th>
             <th scope="col">
-              <span className="visually-hidden">Action</span>
+              <span className="sr-only">Action</span>
             </th>
           </tr>
         </thead>
@@ -146,14 +151,15 @@ function SessionRow({
     <tr>
       <td>
         <span title={session.user_agent}>{describeDevice(session.user_agent)}</span>
-        {session.current && <strong className="badge">This device</strong>}
-        {method && <span className="muted session-method">{method}</span>}
+        {session.current && <Badge className="ml-2">This device</Badge>}
+        {method && <span className="block text-sm text-muted-foreground">{method}</span>}
       </td>
       <td>{formatTime(session.created_at)}</td>
       <td>{formatTime(session.last_seen_at)}</td>
       <td>
         <AsyncButton
-          className="secondary"
+          variant="outline"
+          className="whitespace-nowrap"
           action={async () => {
             await api.deleteSession(session.id, session.current);
             if (session.current) {
@@ -213,7 +219,7 @@ function AccountForm({
   const fields = state.error?.fields ?? {};
 
   return (
-    <form action={formAction} className="form" noValidate>
+    <form action={formAction} className="flex flex-col gap-4" noValidate>
       {/* For password managers, which save a password with its username. */}
       <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />
       <Field
@@ -222,7 +228,7 @@ function AccountForm({
         error={fields.current_password ?? fields.password}
       >
         {(control) => (
-          <input {...control} type="password" autoComplete="current-password" required />
+          <Input {...control} type="password" autoComplete="current-password" required />
         )}
       </Field>
       <Field
@@ -232,7 +238,7 @@ function AccountForm({
         error={fields.new_password}
       >
         {(control) => (
-          <input
+          <Input
             {...control}
             type="password"
             autoComplete="new-password"
@@ -243,23 +249,23 @@ function AccountForm({
       </Field>
       <FormError error={state.error} fields={["current_password", "password", "new_password"]} />
       {state.changed && (
-        <p role="status" className="notice">
+        <Alert>
           Your password was changed. Every other device was signed out.
-        </p>
+        </Alert>
       )}
-      <button type="submit" name="intent" value="change" disabled={pending} aria-busy={pending}>
+      <Button type="submit" name="intent" value="change" disabled={pending} aria-busy={pending}>
         Change password
-      </button>
+      </Button>
 
-      <div className="danger-zone">
+      <div className="mt-6 flex flex-col gap-2 border-t pt-4">
         <h2>Delete account</h2>
-        <p className="muted">
+        <p className="text-muted-foreground">
           Deleting your account removes it and all your notes, and signs you out everywhere. It
           cannot be undone. Enter your current password above to confirm.
         </p>
-        <button type="submit" name="intent" value="delete" className="danger" disabled={pending}>
+        <Button type="submit" name="intent" value="delete" variant="destructive" disabled={pending}>
           Delete account
-        </button>
+        </Button>
       </div>
     </form>
   );

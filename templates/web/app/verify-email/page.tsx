@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 
 import { VerifyEmail } from "./verify";
+import { Card } from "@/components/ui/card";
 
 export const metadata: Metadata = { title: "Verify your email", referrer: "no-referrer" };
 
@@ -9,9 +10,9 @@ export const metadata: Metadata = { title: "Verify your email", referrer: "no-re
 export default async function VerifyEmailPage({ searchParams }: PageProps<"/verify-email">) {
   const { token } = await searchParams;
   return (
-    <section className="card stack">
+    <Card>
       <h1>Verify your email</h1>
       <VerifyEmail token={typeof token === "string" ? token : ""} />
-    </section>
+    </Card>
   );
 }

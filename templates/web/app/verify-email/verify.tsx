@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 
+import { Alert } from "@/components/ui/alert";
 import { useStripTokenFromUrl } from "@/components/use-link-token";
 import { api, toApiError, type ApiError } from "@/lib/api";
 
@@ -28,36 +29,32 @@ export function VerifyEmail({ token }: { token: string }) {
 
   if (token === "") {
     return (
-      <p role="alert" className="alert">
+      <Alert variant="destructive">
         This link is incomplete. Open the link of the latest mail we sent you.
-      </p>
+      </Alert>
     );
   }
   if (outcome === null) {
     return (
-      <p className="muted" aria-busy="true">
+      <p className="text-muted-foreground" aria-busy="true">
         Verifying…
       </p>
     );
   }
   if (outcome.done) {
     return (
-      <p role="status" className="notice">
+      <Alert>
         Your email address is verified. <Link href="/dashboard">Go to your dashboard</Link>.
-      </p>
+      </Alert>
     );
   }
   if (outcome.error.code === "invalid_token") {
     return (
-      <p role="alert" className="alert">
+      <Alert variant="destructive">
         This link is invalid, used or expired. You can ask for a new one from your{" "}
         <Link href="/settings">settings</Link>.
-      </p>
+      </Alert>
     );
   }
-  return (
-    <p role="alert" className="alert">
-      {outcome.error.message}
-    </p>
-  );
+  return <Alert variant="destructive">{outcome.error.message}</Alert>;
 }
