@@ -18,17 +18,18 @@ export function DropdownMenuContent({
   sideOffset = 4,
   ...props
 }: ComponentProps<typeof DropdownMenuPrimitive.Content>) {
+  // No portal: the open menu stays beside its button, inside the landmark
+  // (the header's banner) that holds it, where screen readers look for it.
+  // It is positioned fixed, so nothing around it clips it.
   return (
-    <DropdownMenuPrimitive.Portal>
-      <DropdownMenuPrimitive.Content
-        sideOffset={sideOffset}
-        className={cn(
-          "z-50 flex min-w-48 flex-col rounded-lg border bg-card p-1 text-foreground shadow-lg",
-          className,
-        )}
-        {...props}
-      />
-    </DropdownMenuPrimitive.Portal>
+    <DropdownMenuPrimitive.Content
+      sideOffset={sideOffset}
+      className={cn(
+        "z-50 flex min-w-48 flex-col rounded-lg border bg-card p-1 text-foreground shadow-lg",
+        className,
+      )}
+      {...props}
+    />
   );
 }
 
