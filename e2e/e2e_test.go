@@ -494,17 +494,24 @@ func artifactsRoot(t testing.TB) string {
 
 // chromiumPath finds the system Chromium: CHROMIUM_PATH, or chromium on PATH.
 func chromiumPath(t testing.TB) string {
-	if p := os.Getenv("CHROMIUM_PATH"); p != "" {
+	return browserPath(t, "Chromium", "CHROMIUM_PATH", "apt-get install -y chromium", "chromium", "chromium-browser")
+}
+
+// browserPath finds a browser: the file the environment variable names, or
+// the first of names on PATH; else it fails the test saying how to get one.
+func browserPath(t testing.TB, browser, variable, install string, names ...string) string {
+	t.Helper()
+	if p := os.Getenv(variable); p != "" {
 		if _, err := os.Stat(p); err != nil {
-			t.Fatalf("CHROMIUM_PATH=%s: %v", p, err)
+			t.Fatalf("%s=%s: %v", variable, p, err)
 		}
 		return p
 	}
-	for _, name := range []string{"chromium", "chromium-browser"} {
+	for _, name := range names {
 		if p, err := exec.LookPath(name); err == nil {
 			return p
 		}
 	}
-	t.Fatal("no Chromium: install it (apt-get install -y chromium) or set CHROMIUM_PATH")
+	t.Fatalf("no %s: install it (%s) or set %s", browser, install, variable)
 	return ""
 }

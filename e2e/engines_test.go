@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -37,20 +36,7 @@ const (
 // firefoxPath finds Debian's Firefox ESR: FIREFOX_PATH, or firefox-esr (or
 // firefox) on PATH.
 func firefoxPath(t testing.TB) string {
-	t.Helper()
-	if p := os.Getenv("FIREFOX_PATH"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			t.Fatalf("FIREFOX_PATH=%s: %v", p, err)
-		}
-		return p
-	}
-	for _, name := range []string{"firefox-esr", "firefox"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Fatal("no Firefox: install it (apt-get install -y firefox-esr) or set FIREFOX_PATH")
-	return ""
+	return browserPath(t, "Firefox", "FIREFOX_PATH", "apt-get install -y firefox-esr", "firefox-esr", "firefox")
 }
 
 // trustingFirefox returns an executable that starts firefox with its

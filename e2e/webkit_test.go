@@ -378,6 +378,15 @@ func (s *session) screenshot(dir, name string) {
 	}
 }
 
+// signUp creates an account on /register.
+func (s *session) signUp(origin, email string) {
+	s.t.Helper()
+	s.navigate(origin + "/register")
+	s.fill("Email", email)
+	s.fill("Password", "correct horse battery staple")
+	s.click("Create account")
+}
+
 // webKitFlow is the project's main flow and its sign-in with a provider,
 // in WebKit, as auth.spec.ts and social.spec.ts run them in the other
 // engines: sign up, reload, a note, sign out, /dashboard sends the visitor
@@ -387,10 +396,7 @@ func webKitFlow(s *session, origin, provider string) {
 	t.Helper()
 	email := fmt.Sprintf("e2e-webkit-%d@example.com", time.Now().UnixNano())
 
-	s.navigate(origin + "/register")
-	s.fill("Email", email)
-	s.fill("Password", "correct horse battery staple")
-	s.click("Create account")
+	s.signUp(origin, email)
 	s.waitForPath("/dashboard")
 	s.waitForText(email)
 
@@ -435,10 +441,7 @@ func webKitFlow(s *session, origin, provider string) {
 func webKitDropped(s *session, origin string) {
 	t := s.t
 	t.Helper()
-	s.navigate(origin + "/register")
-	s.fill("Email", fmt.Sprintf("e2e-webkit-blocked-%d@example.com", time.Now().UnixNano()))
-	s.fill("Password", "correct horse battery staple")
-	s.click("Create account")
+	s.signUp(origin, fmt.Sprintf("e2e-webkit-blocked-%d@example.com", time.Now().UnixNano()))
 	alert := s.find("the form's alert", alertJS, "")
 	var text string
 	s.waitFor("the alert to name the cause and the fix", func() (bool, error) {
