@@ -113,9 +113,11 @@ func TestDeployed(t *testing.T) {
 		t.Logf("production runs: %s; artifacts under %s", time.Since(suiteStart).Round(time.Second), root)
 	})
 
+	t.Parallel() // beside TestBrowser, through the same lanes
 	for _, d := range deployments {
 		key := fmt.Sprintf("deployed-%s-%s", d.auth, d.topology)
 		t.Run(string(d.topology), func(t *testing.T) {
+			t.Parallel()
 			start := time.Now()
 			defer func() {
 				t.Logf("%s: %s in %s", key, verdict(t), time.Since(start).Round(time.Second))
@@ -139,6 +141,7 @@ func runDeployment(t *testing.T, d deployment, browser, firefoxBin, caddy, certu
 	}
 	t.Logf("artifacts (logs, screenshots, traces): %s", artifacts)
 
+	leaveBuild := buildLane.enter(t)
 	dir := projecttest.Generate(t, a)
 	mutate(t, dir)
 	apiBin := buildProductionAPI(t, filepath.Join(dir, "api"))
@@ -166,6 +169,9 @@ func runDeployment(t *testing.T, d deployment, browser, firefoxBin, caddy, certu
 	// The browser reaches the issuer on the loopback, directly: a
 	// provider is another site anyway.
 	st.issuer = startIDP(t, filepath.Join(dir, "api"), origin, filepath.Join(artifacts, "devidp.log"))
+	leaveBuild()
+
+	browserLane.enter(t)
 	hosts := []string{appHost}
 	if d.apiHost != "" {
 		hosts = append(hosts, d.apiHost)

@@ -58,6 +58,7 @@ func TestBrowser(t *testing.T) {
 		t.Logf("suite wall time: %s; artifacts under %s", time.Since(suiteStart).Round(time.Second), root)
 	})
 
+	t.Parallel() // beside TestDeployed, through the same lanes
 	for _, auth := range []project.Auth{project.AuthSession, project.AuthJWT, project.AuthHybrid} {
 		for _, a := range projecttest.Combinations(auth) {
 			if a.DB != project.SQLite {
@@ -65,6 +66,7 @@ func TestBrowser(t *testing.T) {
 			}
 			key := fmt.Sprintf("%s-%s", a.Auth, a.Topology)
 			t.Run(key, func(t *testing.T) {
+				t.Parallel()
 				start := time.Now()
 				defer func() {
 					t.Logf("%s: %s in %s", key, verdict(t), time.Since(start).Round(time.Second))
@@ -146,6 +148,7 @@ func runCombination(t *testing.T, a project.Answers, key, browser, artifacts str
 		st.jwtKey = newJWTKey(t)
 	}
 
+	leaveBuild := buildLane.enter(t)
 	dir := projecttest.Generate(t, a)
 	mutate(t, dir)
 	apiBin := buildAPI(t, filepath.Join(dir, "api"))
@@ -157,12 +160,14 @@ func runCombination(t *testing.T, a project.Answers, key, browser, artifacts str
 	st.ownSpecs = specFiles(t, st.web)
 	// After the build: next build type-checks every .ts file of the project.
 	installScaffoldSpecs(t, st.web)
+	st.issuer = startIDP(t, filepath.Join(dir, "api"), st.webOrigin, filepath.Join(artifacts, "devidp.log"))
+	leaveBuild()
 
+	browserLane.enter(t)
 	st.webServer = startStandalone(t, st.web, filepath.Join(artifacts, "web.log"), st.webPort,
 		[]string{fmt.Sprintf("API_URL=http://127.0.0.1:%d", st.apiPort)})
 	st.webServer.waitReady(t, fmt.Sprintf("http://127.0.0.1:%d/", st.webPort), serverReadyDeadline)
 	st.smtpURL, st.mailDir = startMailServer(t, st.web, artifacts)
-	st.issuer = startIDP(t, filepath.Join(dir, "api"), st.webOrigin, filepath.Join(artifacts, "devidp.log"))
 
 	t.Run("sqlite", func(t *testing.T) {
 		db := "sqlite:" + filepath.Join(t.TempDir(), "app.db")
