@@ -31,8 +31,14 @@ export function PasswordStrength({ password }: { password: string }) {
 
   // Nothing typed, or the estimate of what is typed not there yet.
   const estimate = password !== "" && result?.password === password ? result.estimate : null;
+  // The room for the meter and its line is taken with the first keystroke,
+  // not when the estimate arrives: the button below does not move while the
+  // pointer may be on its way to it.
   return (
-    <div className="strength flex flex-col gap-1 empty:hidden" aria-live="polite">
+    <div
+      className={`strength flex-col gap-1 ${password === "" ? "hidden" : "flex min-h-8"}`}
+      aria-live="polite"
+    >
       {estimate && (
         <>
           <meter
