@@ -14,12 +14,11 @@ import (
 
 // The combinations of TestBrowser and the deployments of TestDeployed run as
 // a pipeline of two lanes: while one builds its API and web app (go build,
-// next build: all CPU), another drives its browsers (mostly waiting on
-// pages, timers and servers). So the two suites take about as long as their
-// browser runs, not the sum of those and every build. Each lane takes
-// NumCPU/2 at a time, at least one: on two cores, one build beside one
-// browser run, which leaves the browsers' timeouts the margin they have
-// when the runs are sequential.
+// next build), another drives its browsers. So the builds hide behind the
+// browser runs instead of adding to them. Each lane takes NumCPU/2 at a
+// time, at least one: on two cores, one build beside one browser run. More
+// browser runs at once would not help there, as one alone keeps both cores
+// busy, and would shrink the margin of the browsers' timeouts.
 var (
 	buildLane   = newLane("build")
 	browserLane = newLane("browser")

@@ -42,6 +42,22 @@ test("a refused password is said once, next to its field, and the meter starts o
   await expect(field).toHaveAttribute("aria-invalid", "true");
 });
 
+test("the strength verdict does not move the button a click is on its way to", async ({ page }) => {
+  await page.goto("/register");
+  await expect(page.getByRole("button", { name: "Create account" })).toBeEnabled();
+  // The estimator loads with the first keystroke; held back here, as on a
+  // slow network, it arrives well after the typing.
+  await page.route("**/_next/static/**", async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await route.continue();
+  });
+  await page.getByLabel("Password").fill(password);
+  const button = page.getByRole("button", { name: "Create account" });
+  const before = await button.boundingBox();
+  await expect(page.locator(".strength")).toContainText("Strength:");
+  expect(await button.boundingBox()).toEqual(before);
+});
+
 test("a used or made-up link says so in one sentence, with the way to a new one", async ({
   page,
 }) => {
