@@ -29,7 +29,7 @@ type testDatabase struct {
 
 // postgresDatabase creates a fresh database on the server of
 // TEST_DATABASE_URL for one API, drops it when the test ends, and returns it.
-// It skips the test when TEST_DATABASE_URL is not set.
+// It fails the test, saying how to set it, when TEST_DATABASE_URL is not set.
 //
 // api is a generated Postgres project's api/ directory: the helper that talks
 // to the server is built there, with the project's own pgx driver.
@@ -37,7 +37,7 @@ func postgresDatabase(t *testing.T, api string) *testDatabase {
 	t.Helper()
 	admin := os.Getenv("TEST_DATABASE_URL")
 	if admin == "" {
-		t.Skip("TEST_DATABASE_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable)")
+		t.Fatal("TEST_DATABASE_URL is not set: one combination runs on PostgreSQL (TEST_DATABASE_URL='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' go test …)")
 	}
 	u, err := url.Parse(admin)
 	if err != nil {

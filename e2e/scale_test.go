@@ -75,7 +75,7 @@ func TestScale(t *testing.T) {
 	caddy := requireTool(t, "caddy", "apt-get install -y caddy")
 	redisServer := requireTool(t, "redis-server", "apt-get install -y redis-server")
 	if os.Getenv("TEST_DATABASE_URL") == "" {
-		t.Skip("TEST_DATABASE_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable): the instances share a PostgreSQL database")
+		t.Fatal("TEST_DATABASE_URL is not set: the instances share a PostgreSQL database (TEST_DATABASE_URL='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' go test …)")
 	}
 	root := artifactsRoot(t)
 	for _, r := range scaleRuns {

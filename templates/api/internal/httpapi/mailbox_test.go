@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -63,6 +64,24 @@ func (b *mailbox) serve(t testing.TB, ln net.Listener) *smtp.Server {
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 	return srv
+}
+
+// downListener is a mail server that is down while down is set: it
+// hangs up on every connection before the greeting, as a host whose SMTP
+// service has stopped does. The address stays the test's throughout.
+type downListener struct {
+	net.Listener
+	down atomic.Bool
+}
+
+func (l *downListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil || !l.down.Load() {
+			return c, err
+		}
+		c.Close()
+	}
 }
 
 // url is the SMTP_URL of the mailbox.

@@ -87,23 +87,28 @@ func (w *Worker) RunOnce(ctx context.Context) bool {
 	if !ok {
 		return false
 	}
-	err = w.handle(ctx, job)
+	sendErr := w.handle(ctx, job)
 	switch {
-	case err == nil:
+	case sendErr == nil:
 		err = w.Store.DeleteMail(ctx, job.ID)
 	case ctx.Err() != nil:
 		// Shutting down: the lease runs out and the job is taken again.
 		return false
-	case errors.Is(err, ErrPermanent) || job.Attempts >= MaxAttempts:
-		w.Logger.ErrorContext(ctx, "mail given up", "id", job.ID, "kind", job.Kind, "attempts", job.Attempts, "err", err)
-		err = w.Store.FailMail(ctx, job.ID, now, err.Error())
+	case errors.Is(sendErr, ErrPermanent) || job.Attempts >= MaxAttempts:
+		if err = w.Store.FailMail(ctx, job.ID, now, sendErr.Error()); err == nil {
+			w.Logger.ErrorContext(ctx, "mail given up", "id", job.ID, "kind", job.Kind, "attempts", job.Attempts, "err", sendErr)
+		}
 	default:
+		// Logged once the retry is recorded, so that the log never promises
+		// a retry time that a crash in between made wrong (the job then
+		// waits for its lease to run out).
 		wait := backoff(job.Attempts)
-		w.Logger.WarnContext(ctx, "mail not sent; will retry", "id", job.ID, "kind", job.Kind, "attempt", job.Attempts, "retry_in", wait.String(), "err", err)
-		err = w.Store.RetryMail(ctx, job.ID, now.Add(wait), err.Error())
+		if err = w.Store.RetryMail(ctx, job.ID, now.Add(wait), sendErr.Error()); err == nil {
+			w.Logger.WarnContext(ctx, "mail not sent; will retry", "id", job.ID, "kind", job.Kind, "attempt", job.Attempts, "retry_in", wait.String(), "err", sendErr)
+		}
 	}
 	if err != nil && ctx.Err() == nil {
-		w.Logger.ErrorContext(ctx, "mail outbox: update", "id", job.ID, "err", err)
+		w.Logger.ErrorContext(ctx, "mail outbox: update", "id", job.ID, "err", err, "send_err", sendErr)
 	}
 	return true
 }
