@@ -67,8 +67,9 @@ func (b *mailbox) serve(t testing.TB, ln net.Listener) *smtp.Server {
 }
 
 // downListener is a mail server that is down while down is set: it
-// hangs up on every connection before the greeting, as a host whose SMTP
-// service has stopped does. The address stays the test's throughout.
+// hangs up on every connection before the greeting, as a load balancer
+// does whose mail servers are all down. The address stays the test's
+// throughout, so no other process can take it while the server is down.
 type downListener struct {
 	net.Listener
 	down atomic.Bool

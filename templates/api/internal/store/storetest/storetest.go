@@ -35,10 +35,17 @@ func URL(t testing.TB) string {
 		t.Fatalf("create schema: %v", err)
 	}
 	t.Cleanup(func() {
+		defer db.Close()
+		// A query the test's API cancelled as the test ended may still be
+		// running in the server, holding locks that DROP SCHEMA would
+		// deadlock with: end the test's connections first (they carry the
+		// schema's name, below).
+		if _, err := db.Exec(`SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE application_name = $1`, schema); err != nil {
+			t.Errorf("end the connections of %s: %v", schema, err)
+		}
 		if _, err := db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
 			t.Errorf("drop schema %s: %v", schema, err)
 		}
-		db.Close()
 	})
 	u, err := url.Parse(base)
 	if err != nil {
@@ -46,6 +53,7 @@ func URL(t testing.TB) string {
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
+	q.Set("application_name", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
 }
