@@ -191,5 +191,7 @@ func firefoxEnv(t *testing.T, executable string, proxy *hostProxy) []string {
 	return []string{"SCAFFOLD_FIREFOX=" + executable, "SCAFFOLD_FIREFOX_PREFS=" + string(prefs)}
 }
 
-// blockedTest is the title of playwright/blocked.spec.ts's test.
+// blockedTest is the title of playwright/blocked.spec.ts's sign-up test
+// (its two-factor test sets up an account by calling the API from Node,
+// which cannot reach the deployed host names).
 const blockedTest = "a browser that drops the API's cookies is told why and what to do"

@@ -34,8 +34,9 @@ export function MfaForm() {
     },
     null,
   );
-  // The pending sign-in is over (expired, or too many wrong codes).
-  const over = error?.code === "unauthenticated";
+  // The pending sign-in is over (expired, too many wrong codes, or its
+  // cookie dropped by the browser).
+  const over = error?.code === "unauthenticated" || error?.code === "cookies_blocked";
 
   return (
     <form action={formAction} className="flex flex-col gap-4" noValidate>
