@@ -1,5 +1,8 @@
+// Playwright's own test, not the project's fixtures' one: here the browser
+// logs the API's 401s as errors, which the fixtures would fail on.
 import { expect, test, type Page } from "@playwright/test";
 
+import { password, uniqueEmail } from "../fixtures";
 import { totp } from "../totp";
 
 // Cross-site, in a browser that keeps none of the API's cookies (here
@@ -9,12 +12,6 @@ import { totp } from "../totp";
 // its cookies, and the web app must say so and what to do, not quietly
 // send the user back to /login.
 
-const password = "correct horse battery staple";
-
-function uniqueEmail(): string {
-  return `e2e-blocked-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-}
-
 async function expectBlockedMessage(page: Page) {
   const alert = page.locator("form").getByRole("alert");
   await expect(alert).toContainText("did not keep the sign-in");
@@ -22,9 +19,9 @@ async function expectBlockedMessage(page: Page) {
   await expect(alert).toContainText("same-site");
 }
 
-test("a browser that drops the API's cookies is told why and what to do", async ({ page }) => {
+test("a browser that drops the API's cookies is told why and what to do", async ({ page }, testInfo) => {
   await page.goto("/register");
-  await page.getByLabel("Email").fill(uniqueEmail());
+  await page.getByLabel("Email").fill(uniqueEmail(testInfo.project.name));
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Create account" }).click();
   await expectBlockedMessage(page);
@@ -37,12 +34,12 @@ test("a browser that drops the API's cookies is told why and what to do", async 
 // talking to the API directly, as no browser of this kind can sign in.
 test("a sign-in's second step in a browser that drops the API's cookies says why", async ({
   page,
-}) => {
+}, testInfo) => {
   const apiBase = process.env.SCAFFOLD_API_BASE;
   const appOrigin = process.env.BASE_URL;
   expect(apiBase, "SCAFFOLD_API_BASE").toBeTruthy();
   expect(appOrigin, "BASE_URL").toBeTruthy();
-  const email = uniqueEmail();
+  const email = uniqueEmail(testInfo.project.name);
   const cookies = new Map<string, string>();
   async function call(path: string, body: object): Promise<Record<string, unknown>> {
     const res = await fetch(new URL(path, apiBase), {
